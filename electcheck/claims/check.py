@@ -1,0 +1,234 @@
+"""Check every number in a text against one or more tallies: ``check_text``.
+
+The first tally is the reference (its standard basis decides ``supported``);
+further tallies are other snapshots, used only as alternative bases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Finding, Tally
+from .evidence import evidence
+from .explain import UNVERIFIABLE_REASON, explain
+from .facts import QUANTITIES, Facts, Value
+from .hedges import find_hedge, interval, rounding_mode
+from .numbers import Mention, extract
+from .resolve import Resolution, bind_candidate, classify
+from .subjects import Resolver
+from .text import fold, sentences
+from .verdicts import Decision, better, decide
+
+_PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
+
+
+@dataclass
+class Claim:
+    text: str
+    start: int
+    end: int
+    sentence: str
+    lang: str
+    quantity: str
+    subject: dict[str, Any]
+    stated: dict[str, Any]
+    interval: dict[str, Any] | None
+    actual: float | None
+    basis: str | None
+    standard_basis: str | None
+    verdict: str
+    explanation: str
+    evidence: dict[str, Any]
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text, "start": self.start, "end": self.end, "quantity": self.quantity,
+            "subject": self.subject, "stated": self.stated, "interval": self.interval, "actual": self.actual,
+            "basis": self.basis, "verdict": self.verdict, "explanation": self.explanation,
+            "evidence": self.evidence, "standard_basis": self.standard_basis, "alternatives": self.alternatives,
+            "sentence": self.sentence, "lang": self.lang, "why": self.why,
+        }
+
+
+@dataclass
+class Skipped:
+    text: str
+    start: int
+    end: int
+    reason: str  # date | time | year
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "reason": self.reason}
+
+
+@dataclass
+class CheckResult:
+    claims: list[Claim]
+    skipped: list[Skipped]
+    sources: list[dict[str, Any]]
+    findings: list[Finding] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {v: 0 for v in ("supported", "misleading", "contradicted", "unverifiable")}
+        for c in self.claims:
+            out[c.verdict] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sources": self.sources, "summary": self.counts(),
+                "claims": [c.to_dict() for c in self.claims],
+                "skipped": [s.to_dict() for s in self.skipped],
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+class Checker:
+    """Holds the tallies' totals so that many texts can be checked quickly."""
+
+    def __init__(self, tallies: list[Tally] | Tally):
+        if isinstance(tallies, Tally):
+            tallies = [tallies]
+        if not tallies:
+            raise ValueError("check needs at least one tally")
+        self.tallies = tallies
+        self.facts = [Facts(t) for t in tallies]
+        self.resolver = Resolver(tallies[0])
+
+    def check(self, text: str, lang: str | None = None) -> CheckResult:
+        f = fold(text)
+        claims: list[Claim] = []
+        skipped: list[Skipped] = []
+        for sent in sentences(text):
+            sl = lang or sent.lang
+            ms = extract(sent.text, sl, base=sent.start, ftext=f[sent.start:sent.end])
+            hits = self.resolver.candidates_in(sent.text, f[sent.start:sent.end], base=sent.start)
+            regions = self.resolver.regions_in(sent.text, base=sent.start)
+            prev: dict[str, tuple[Resolution, Mention]] = {}
+            bound: set[int] = set()
+            for m in ms:
+                if m.kind != "number":
+                    skipped.append(Skipped(m.text, m.start, m.end, m.kind))
+                    continue
+                prev_res, prev_m = prev.get(m.unit, (None, None))
+                res = classify(m, f, sent.start, sent.end, prev_res, prev_m)
+                claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res))
+                if res.quantity not in ("other", "none", "money"):
+                    prev[m.unit] = (res, m)
+        result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
+        return result
+
+    # --------------------------------------------------------------------
+    def _claim(self, text, f, sent, lang, m: Mention, res: Resolution, hits, regions, bound, prev_res) -> Claim:
+        hedge, phrase = find_hedge(f[sent.start:m.start])
+        q = res.quantity
+        cid = None
+        why = list(res.why)
+        if q in ("votes", "share", "margin_votes", "margin_points", "ratio"):
+            cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound)
+            if q == "votes" and cid is None and prev_res is not None and "pair" in " ".join(res.why):
+                cid = self.facts[0].opponent(prev_res.candidate) if prev_res.candidate else None
+                rule = "the other candidate of the pair"
+            why.append(rule)
+            res.candidate = cid
+            others = [h.key for h in hits if h.key != cid]
+            res.opponent = others[0] if others and q in ("margin_votes", "margin_points", "ratio", "share") else None
+        if q in ("votes",) and cid is None:
+            q = "ballots"  # "10.26 million votes": all votes cast
+            res.quantity = q
+        region = None
+        if regions:
+            before = [r for r in regions if r.end <= m.start]
+            region = (before[-1] if before else regions[0]).key
+        res.region = region
+        percent = m.unit in ("percent", "points") or q in _PERCENT_Q
+        if q == "invalid":
+            percent = m.unit == "percent"
+        subject = {"candidate": cid, "candidate_name": self._name(cid), "opponent": res.opponent,
+                   "region": region}
+        stated_unit = {"count": "votes" if q in ("votes", "ballots", "valid", "invalid", "margin_votes") else "count",
+                       "percent": "percent", "points": "points", "money": m.currency or "money",
+                       "ratio": "ratio"}[m.unit]
+        if q == "margin_points" and m.unit == "percent":
+            stated_unit = "points"
+        best: tuple | None = None
+        for reading in m.readings:
+            iv = interval(reading.value, reading.precision, hedge)
+            values, reason = self._values(q, cid, region, res.opponent, percent)
+            d = decide(iv, values) if values else Decision("unverifiable", None, None)
+            if best is None or better(d.verdict, best[0].verdict):
+                best = (d, reading, iv, reason)
+        d, reading, iv, reason = best
+        note = ""
+        if len(m.readings) > 1:
+            note = (f"“{m.text}” can be read two ways; {reading.how} ({reading.value:g}) was used."
+                    if lang == "en" else
+                    f"«{m.text}» admite dos lecturas; se usó {reading.how} ({reading.value:g}).")
+        if d.verdict == "unverifiable":
+            key = {"money": "money", "other": "other", "none": "none"}.get(q, reason or "no-data")
+            r = UNVERIFIABLE_REASON[lang][key].format(why="; ".join(res.why),
+                                                        quantity=q)
+            expl = explain("unverifiable", lang=lang, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
+                           standard=None, matched=None, alternatives=(), reason=r, reading_note=note)
+        else:
+            rounding = (rounding_mode(reading.value, reading.precision, d.matched.value)
+                        if d.verdict == "supported" and hedge == "none" else None)
+            expl = explain(d.verdict, lang=lang, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
+                           standard=d.standard, matched=d.matched, alternatives=d.alternatives,
+                           rounding=rounding, reading_note=note,
+                           subject=(f"({self._name(cid)})" if cid else "") + (f" [{region}]" if region else ""))
+        ev = {}
+        if d.standard is not None:
+            src = d.matched.source if d.matched else d.standard.source
+            ev = dict(next(e for e in self._evidence() if e["source"] == src))
+            ev["formula"] = (d.matched or d.standard).formula
+            ev["standard_formula"] = d.standard.formula
+        return Claim(
+            text=m.text, start=m.start, end=m.end, sentence=sent.text.strip(), lang=lang, quantity=q,
+            subject=subject,
+            stated={"value": reading.value, "unit": stated_unit, "hedge": hedge, "hedge_text": phrase,
+                    "precision": reading.precision, "reading": reading.how or None},
+            interval=iv.to_dict() if d.verdict != "unverifiable" or q in QUANTITIES else None,
+            actual=None if d.standard is None else round(d.standard.value, 6),
+            basis=None if d.standard is None else (d.matched or d.standard).basis,
+            standard_basis=None if d.standard is None else d.standard.basis,
+            verdict=d.verdict, explanation=expl, evidence=ev,
+            alternatives=[{"basis": a.basis, "value": round(a.value, 6), "source": a.source,
+                           "formula": a.formula, "in_interval": iv.contains(a.value)} for a in d.alternatives],
+            why=why,
+        )
+
+    def _values(self, q, cid, region, opponent, percent) -> tuple[list[Value], str]:
+        if q not in QUANTITIES:
+            return [], q
+        if q in ("votes", "share") and cid is None:
+            return [], "no-subject"
+        primary = self.facts[0].compute(q, cid, region, opponent, percent)
+        if not primary:
+            return [], "no-data"
+        for fx in self.facts[1:]:
+            other = fx.compute(q, cid, region, opponent, percent)
+            if other:
+                v = other[0]
+                primary.append(Value(f"snapshot:{fx.meta.source}", v.value, v.formula, v.source))
+        return primary, ""
+
+    def _name(self, cid):
+        if cid is None:
+            return None
+        try:
+            return self.tallies[0].meta.candidate(cid).name
+        except KeyError:
+            return cid
+
+    def _evidence(self):
+        if not hasattr(self, "_ev"):
+            self._ev = [evidence(t) for t in self.tallies]
+        return self._ev
+
+
+def check_text(text: str, tallies: list[Tally] | Tally, lang: str | None = None) -> CheckResult:
+    """Check every number in ``text`` against ``tallies`` (the first is the reference)."""
+    return Checker(tallies).check(text, lang)

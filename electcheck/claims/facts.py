@@ -1,0 +1,260 @@
+"""Quantities computed from a Tally, on the standard basis and on alternative bases.
+
+Every function returns a list of ``Value``: the first on the standard basis of
+the source (``TallyMeta.share_basis``), the rest on alternative bases a
+``misleading`` verdict may name. An empty list means the data cannot
+determine the quantity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from ..model import Tally
+
+QUANTITIES = ("votes", "share", "margin_votes", "margin_points", "turnout", "registered", "ballots", "valid",
+              "invalid", "units", "coverage", "ratio")
+
+
+@dataclass(frozen=True)
+class Value:
+    basis: str  # machine name, e.g. "valid", "two-candidate", "ballots"
+    value: float
+    formula: str  # human-readable computation with the numbers used
+    source: str = ""
+
+
+def _fmt(v) -> str:
+    return f"{int(v):,}"
+
+
+class Facts:
+    """Totals of one Tally (national and per region), computed once."""
+
+    def __init__(self, tally: Tally):
+        self.tally = tally
+        self.meta = tally.meta
+
+    @cached_property
+    def national(self) -> dict:
+        t = self.tally.totals()
+        t["_units"] = len(self.tally.data)
+        return self._complete(t, self.tally.data)
+
+    @cached_property
+    def _regional(self) -> pd.DataFrame | None:
+        if not self.meta.hierarchy:
+            return None
+        level = self.meta.hierarchy[0]
+        if level not in self.tally.data.columns:
+            return None
+        d = self.tally.data
+        cols = self.tally.count_columns()
+        g = d.groupby(level, sort=True, dropna=True)[cols].sum(min_count=1)
+        g["_units"] = d.groupby(level, sort=True, dropna=True).size()
+        return g
+
+    def counts(self, region: str | None = None) -> dict:
+        if region is None:
+            return self.national
+        g = self._regional
+        if g is None or region not in g.index:
+            return {}
+        row = g.loc[region]
+        t = {k: (None if pd.isna(v) else int(v)) for k, v in row.items()}
+        mask = self.tally.data[self.meta.hierarchy[0]] == region
+        return self._complete(t, self.tally.data[mask])
+
+    def _complete(self, t: dict, rows: pd.DataFrame) -> dict:
+        cands = {c: t.get(c) for c in self.tally.candidate_ids if t.get(c) is not None}
+        t["_cands"] = cands
+        if t.get("valid") is None and cands:
+            t["valid"] = sum(cands.values())
+        if t.get("ballots") is None and t.get("valid") is not None and t.get("invalid") is not None:
+            t["ballots"] = t["valid"] + t["invalid"]
+        # registered is usable only when every unit has it
+        if "registered" in rows.columns and len(rows) and rows["registered"].isna().any():
+            t["registered_partial"] = t.get("registered")
+            t["registered"] = None
+        return t
+
+    # --- helpers ---------------------------------------------------------
+    def ranked(self, region=None) -> list[str]:
+        c = self.counts(region).get("_cands", {})
+        return sorted(c, key=lambda k: -c[k])
+
+    def opponent(self, cid: str, region=None, named: str | None = None) -> str | None:
+        if named and named != cid:
+            return named
+        r = self.ranked(region)
+        others = [x for x in r if x != cid]
+        return others[0] if others else None
+
+    def _share_bases(self, t: dict) -> list[tuple[str, int]]:
+        std = self.meta.share_basis
+        out = []
+        for b in (std, "ballots" if std == "valid" else "valid"):
+            if t.get(b):
+                out.append((b, t[b]))
+        return out
+
+    # --- quantities ------------------------------------------------------
+    def votes(self, cid, region=None, **_):
+        t = self.counts(region)
+        v = t.get("_cands", {}).get(cid)
+        return [] if v is None else [Value("count", v, f"{cid} = {_fmt(v)}")]
+
+    def ballots(self, region=None, **_):
+        t = self.counts(region)
+        out = []
+        std = self.meta.share_basis
+        order = ("ballots", "valid") if std == "ballots" or t.get("ballots") else ("valid", "ballots")
+        for b in order:
+            if t.get(b):
+                out.append(Value(b, t[b], f"{b} = {_fmt(t[b])}"))
+        return out
+
+    def valid(self, region=None, **_):
+        t = self.counts(region)
+        out = []
+        for b in ("valid", "ballots"):
+            if t.get(b):
+                out.append(Value(b, t[b], f"{b} = {_fmt(t[b])}"))
+        return out
+
+    def share(self, cid, region=None, opponent=None, **_):
+        t = self.counts(region)
+        c = t.get("_cands", {})
+        if cid not in c:
+            return []
+        out = [Value(b, 100 * c[cid] / d, f"{cid} / {b} × 100 = {_fmt(c[cid])} / {_fmt(d)} × 100")
+               for b, d in self._share_bases(t)]
+        o = self.opponent(cid, region, opponent)
+        if o and o in c and (c[cid] + c[o]):
+            d = c[cid] + c[o]
+            out.append(Value("two-candidate", 100 * c[cid] / d,
+                             f"{cid} / ({cid} + {o}) × 100 = {_fmt(c[cid])} / {_fmt(d)} × 100"))
+        if t.get("registered"):
+            out.append(Value("registered", 100 * c[cid] / t["registered"],
+                             f"{cid} / registered × 100 = {_fmt(c[cid])} / {_fmt(t['registered'])} × 100"))
+        return out
+
+    def margin_votes(self, cid, region=None, opponent=None, **_):
+        t = self.counts(region)
+        c = t.get("_cands", {})
+        if cid is None:
+            r = self.ranked(region)
+            if len(r) < 2:
+                return []
+            cid, opponent = r[0], r[1]
+        o = self.opponent(cid, region, opponent)
+        if cid not in c or o not in c:
+            return []
+        return [Value("count", c[cid] - c[o], f"{cid} − {o} = {_fmt(c[cid])} − {_fmt(c[o])}")]
+
+    def margin_points(self, cid, region=None, opponent=None, **_):
+        t = self.counts(region)
+        c = t.get("_cands", {})
+        if cid is None:
+            r = self.ranked(region)
+            if len(r) < 2:
+                return []
+            cid, opponent = r[0], r[1]
+        o = self.opponent(cid, region, opponent)
+        if cid not in c or o not in c:
+            return []
+        diff = c[cid] - c[o]
+        out = [Value(b, 100 * diff / d, f"({cid} − {o}) / {b} × 100 = {_fmt(diff)} / {_fmt(d)} × 100")
+               for b, d in self._share_bases(t)]
+        d = c[cid] + c[o]
+        out.append(Value("two-candidate", 100 * diff / d,
+                         f"({cid} − {o}) / ({cid} + {o}) × 100 = {_fmt(diff)} / {_fmt(d)} × 100"))
+        return out
+
+    def turnout(self, region=None, **_):
+        t = self.counts(region)
+        reg = t.get("registered")
+        out = []
+        if reg and t.get("ballots"):
+            out.append(Value("ballots/registered", 100 * t["ballots"] / reg,
+                             f"ballots / registered × 100 = {_fmt(t['ballots'])} / {_fmt(reg)} × 100"))
+        if reg and t.get("valid"):
+            out.append(Value("valid/registered", 100 * t["valid"] / reg,
+                             f"valid / registered × 100 = {_fmt(t['valid'])} / {_fmt(reg)} × 100"))
+        rt = self.meta.registry_total
+        if region is None and rt and t.get("ballots") and rt != reg and out:
+            out.append(Value("ballots/registry", 100 * t["ballots"] / rt,
+                             f"ballots / registry total × 100 = {_fmt(t['ballots'])} / {_fmt(rt)} × 100"))
+        return out
+
+    def registered(self, region=None, **_):
+        t = self.counts(region)
+        out = []
+        if t.get("registered"):
+            out.append(Value("registered", t["registered"], f"registered = {_fmt(t['registered'])}"))
+        rt = self.meta.registry_total
+        if region is None and rt and rt != t.get("registered") and out:
+            out.append(Value("registry", rt, f"registry total = {_fmt(rt)}"))
+        elif region is None and rt and not out and len(self.tally.data) == 1:
+            out.append(Value("registry", rt, f"registry total = {_fmt(rt)}"))
+        return out
+
+    def invalid(self, region=None, percent=False, **_):
+        t = self.counts(region)
+        inv = t.get("invalid")
+        if inv is None:
+            return []
+        if not percent:
+            return [Value("count", inv, f"invalid = {_fmt(inv)}")]
+        out = []
+        for b in ("ballots", "valid"):
+            if t.get(b):
+                out.append(Value(b, 100 * inv / t[b], f"invalid / {b} × 100 = {_fmt(inv)} / {_fmt(t[b])} × 100"))
+        return out
+
+    def units(self, region=None, **_):
+        if self.tally.meta.kind == "published" and len(self.tally.data) == 1:
+            return []  # a bulletin is one row: its number of units is not in the data
+        t = self.counts(region)
+        n = t.get("_units")
+        return [] if not n else [Value("count", n, f"units ({self.meta.unit_level}) = {_fmt(n)}")]
+
+    def coverage(self, region=None, **_):
+        if region is not None or not self.meta.expected_units:
+            return []
+        if self.tally.meta.kind == "published" and len(self.tally.data) == 1:
+            return []
+        n = len(self.tally.data)
+        e = self.meta.expected_units
+        out = [Value("units", 100 * n / e, f"units / expected units × 100 = {_fmt(n)} / {_fmt(e)} × 100")]
+        t = self.national
+        rt = self.meta.registry_total
+        if rt and t.get("registered"):
+            out.append(Value("electors", 100 * t["registered"] / rt,
+                             f"registered covered / registry × 100 = {_fmt(t['registered'])} / {_fmt(rt)} × 100"))
+        return out
+
+    def ratio(self, cid, region=None, opponent=None, **_):
+        t = self.counts(region)
+        c = t.get("_cands", {})
+        if cid is None:
+            r = self.ranked(region)
+            if len(r) < 2:
+                return []
+            cid, opponent = r[0], r[1]
+        o = self.opponent(cid, region, opponent)
+        if cid not in c or not c.get(o):
+            return []
+        return [Value("count", c[cid] / c[o], f"{cid} / {o} = {_fmt(c[cid])} / {_fmt(c[o])}")]
+
+    def compute(self, quantity: str, cid=None, region=None, opponent=None, percent=False) -> list[Value]:
+        src = self.meta.source
+        fn = getattr(self, quantity)
+        if quantity in ("votes", "share") and cid is None:
+            return []
+        vals = fn(cid=cid, region=region, opponent=opponent, percent=percent) if quantity in (
+            "votes", "share", "margin_votes", "margin_points", "ratio") else fn(region=region, percent=percent)
+        return [Value(v.basis, float(v.value), v.formula, src) for v in vals]

@@ -1,0 +1,150 @@
+"""What each number is about: the quantity (votes, share, margin, turnout…) and its subject.
+
+Rules read the words around the number inside its sentence. They are
+deliberately plain (keyword cues, nearest name, "X votes to Y") and each
+decision carries a ``why`` string that ends up in the JSON output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import Mention
+from .subjects import NameHit
+
+_W = r"(?:\s+\w+){0,3}"
+
+TURNOUT = re.compile(r"\b(turnout|participacion|participation|participo|concurrencia|asistencia a las urnas)\b")
+COVERAGE = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+)"
+                      r"(?:\w+\s+){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
+                      r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|votes\s+counted|the\s+count|"
+                      r"escrutinio|transmitted|transmitidas|centros|centres|centers|vote\s+count|votes?\s+(?:counted|tallied)|votos\s+(?:escrutados|contados))\b")
+COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|"
+                             r"coverage|cobertura)\W*$")
+INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
+MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|win|wins|winning|beat|beats|defeated|"
+                           r"gano|gana|ganaria|vencio|aventaja\w*|supera\w*|led|leads|leading|ahead|victory|victoria|"
+                           r"triunfo|landslide)\b(?:\s+\w+){0,4}\s+(by|por|de|of)\s+(?:\w+\s+){0,2}$")
+MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap)\b")
+VOTES = re.compile(r"^\s*(?:de\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|sufragios|ballots?|papeletas|boletas)\b")
+VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
+INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
+                           r"invalid\s+votes|null\s+votes|spoiled\s+ballots)\b")
+ELECTORS = re.compile(r"^\s*(?:de\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|"
+                      r"ciudadanos\s+habilitados|personas\s+habilitadas)\b")
+REGISTERED_CUE = re.compile(r"\b(registered|registro|padron|inscritos|habilitad\w+|eligible|registry|censo|"
+                            r"electoral\s+roll|electoral\s+register|llamados\s+a\s+votar|convocad\w+)\b")
+UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w+\s+)?(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|"
+                   r"polling\s+stations|stations|precincts|tps|uiks?|machines|maquinas|tally\s+forms)\b")
+CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
+TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")
+FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|of\s+the\s+vote|del\s+voto|de\s+los\s+votos(?:\s+validos)?|"
+                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:for|para|por|a\s+favor\s+de|de)\s+$")
+VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas)\b")
+WORD = re.compile(r"^\s*(?:[,;:()\"']\s*)?([a-z][a-z'\-]+)")
+LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and", "y", "to", "a", "for", "por",
+           "para", "on", "at", "with", "con", "from", "desde", "by", "as", "que", "than", "or", "o", "is", "was",
+           "were", "are", "se", "ha", "han", "fue", "es", "son", "mas", "more", "vs", "versus", "against", "contra",
+           "frente", "each", "cada", "respectively", "respectivamente", "while", "mientras", "but", "pero"}
+
+
+@dataclass
+class Resolution:
+    quantity: str  # one of facts.QUANTITIES, or 'money', 'other', 'none'
+    candidate: str | None = None
+    opponent: str | None = None
+    region: str | None = None
+    why: list[str] = field(default_factory=list)
+
+
+def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resolution | None",
+             prev_mention: Mention | None) -> Resolution:
+    """Decide the quantity of number ``m`` from folded document text ``f``."""
+    before = f[max(sent_start, m.start - 90):m.start]
+    after = f[m.end:min(sent_end, m.end + 60)]
+    clause_before = re.split(r"[;:]|\s-\s|—", before)[-1]
+    if m.unit == "money":
+        return Resolution("money", why=["a sum of money"])
+    if m.unit == "ratio":
+        return Resolution("ratio", why=["a ratio word"])
+    if m.unit == "points":
+        if TURNOUT.search(clause_before[-50:]):
+            return Resolution("other", why=["a change in turnout, not a level"])
+        return Resolution("margin_points", why=["percentage points"])
+    if m.unit == "percent":
+        if INVALID.search(after[:30]) or INVALID.search(clause_before[-25:]):
+            return Resolution("invalid", why=["percent of null/invalid votes"])
+        if TURNOUT.search(clause_before[-60:]) or TURNOUT.search(after[:30]):
+            return Resolution("turnout", why=["turnout cue"])
+        if COVERAGE.search(after) or COVERAGE_BEFORE.search(clause_before):
+            return Resolution("coverage", why=["share of counting units"])
+        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-30:]):
+            return Resolution("margin_points", why=["a margin written with % is percentage points"])
+        return Resolution("share", why=["percent of the vote"])
+    # counts
+    if INVALID_AFTER.search(after):
+        return Resolution("invalid", why=["null/invalid votes"])
+    if VALID.search(after):
+        return Resolution("valid", why=["valid votes"])
+    if VOTES.search(after):
+        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-40:]):
+            return Resolution("margin_votes", why=["a margin in votes"])
+        return Resolution("votes", why=["votes"])
+    if ELECTORS.search(after):
+        ctx = clause_before[-50:] + after[:40]
+        if REGISTERED_CUE.search(ctx) or re.match(r"\s*(?:de\s+)?(electores|electors|inscritos)", after):
+            return Resolution("registered", why=["registered electors"])
+        return Resolution("ballots", why=["voters who voted"])
+    if UNITS.search(after):
+        return Resolution("units", why=["counting units"])
+    if CENTRES.search(after):
+        return Resolution("other", why=["voting centres are not the counting unit"])
+    if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-30:]):
+        return Resolution("margin_votes", why=["a margin"])
+    if (prev is not None and prev_mention is not None and prev.quantity in ("votes", "share")
+            and prev_mention.unit == m.unit and TO_LINK.search(_link_text(f, prev_mention, m))):
+        return Resolution(prev.quantity, why=[f"'X {prev.quantity} to Y': second figure of a pair"])
+    w = WORD.match(after)
+    if w and w.group(1) not in LINKING and m.end < sent_end:
+        return Resolution("other", why=[f"counts '{w.group(1)}', not a quantity in the data"])
+    if re.match(r"^\s*(?:de\s+)?(?:personas|people)\b", after):
+        return Resolution("other", why=["people, not votes"])
+    if m.readings and m.readings[0].value >= 1000 and VOTE_CONTEXT.search(f[sent_start:sent_end]):
+        return Resolution("votes", why=["a large count in a sentence about votes"])
+    return Resolution("none", why=["no quantity named"])
+
+
+def _link_text(f: str, a: Mention, b: Mention) -> str:
+    """Text between two numbers with any possessive name removed ("to Maduro's")."""
+    mid = re.sub(r"\([^)]*\)", "", f[a.end:b.start])
+    return mid if len(mid) <= 45 and not re.search(r"[.;:]", mid) else ""
+
+
+def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sent_end: int,
+                   bound: set[int]) -> tuple[str | None, str]:
+    """The candidate a number is about, with the rule used."""
+    if not hits:
+        return None, "no candidate named in the sentence"
+    for h in hits:
+        if h.possessive and 0 <= m.start - h.end <= 4:
+            return h.key, "possessive before the number"
+    # "... votes for Maduro", "51,2 % para Maduro"
+    for h in hits:
+        if 0 <= h.start - m.end <= 40 and FOR_AFTER.search(f[m.end:h.start]):
+            return h.key, "named after the number ('for …')"
+    # "... Maduro: 5.150.092" / "González, con 67 %"
+    before = [h for h in hits if h.end <= m.start and id(h) not in bound and not
+              (h.possessive and m.start - h.end > 4 and _owned_elsewhere(h, f))]
+    if before:
+        h = before[-1]
+        return h.key, "nearest name before the number"
+    after = [h for h in hits if h.start >= m.end]
+    if after:
+        return after[0].key, "nearest name after the number"
+    return None, "no candidate named in the sentence"
+
+
+def _owned_elsewhere(h: NameHit, f: str) -> bool:
+    """A possessive name owns the number right after it, not earlier/later ones."""
+    return bool(re.match(r"'s\s+(?:\$?\d|\w+\s+million|\w+\s+votes)", f[h.end:h.end + 30]))

@@ -1,0 +1,156 @@
+"""Who and where a number is about: candidates (names, surnames, aliases) and regions.
+
+Aliases come from the Tally metadata; ``SUPPLEMENTARY`` holds the few the
+profiles did not carry yet (reported to the lead), keyed by candidate id.
+Matching is accent- and case-insensitive, except for all-capital acronyms
+("EGU"), which must match in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Tally
+from .text import fold, fold_key
+
+#: aliases a newsroom uses that profiles may lack (candidate id -> names)
+SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
+    "EG": ("González", "Gonzalez", "Edmundo González", "González Urrutia", "EGU", "Edmundo"),
+    "NM": ("Maduro", "Nicolás Maduro", "Nicolas Maduro"),
+    "LM": ("Luis Eduardo Martínez", "Martínez"),
+    "JABE": ("Bertucci", "Javier Bertucci"),
+    "JOBR": ("José Brito", "Brito"),
+    "AE": ("Ecarri", "Antonio Ecarri"),
+    "CF": ("Claudio Fermín", "Fermín"),
+    "DC": ("Ceballos", "Daniel Ceballos"),
+    "EM": ("Enrique Márquez", "Márquez"),
+    "BERA": ("Rausseo", "Benjamín Rausseo", "El Conde del Guácharo"),
+    "pas1": ("Jokowi", "Joko Widodo", "Widodo", "Jokowi-Ma'ruf", "Jokowi–Ma'ruf", "Ma'ruf Amin", "Jokowi-Amin"),
+    "pas2": ("Prabowo", "Prabowo Subianto", "Subianto", "Prabowo-Sandiaga", "Prabowo–Sandiaga", "Prabowo-Sandi",
+             "Sandiaga Uno"),
+    "putin": ("Putin", "Vladimir Putin", "Путин"),
+    "medvedev": ("Medvedev", "Dmitry Medvedev", "Медведев"),
+    "united_russia": ("United Russia", "Rusia Unida", "Единая Россия", "ЕДИНАЯ РОССИЯ"),
+    "yes": ("yes", "sí", "ДА"),
+}
+#: words never used alone as a candidate name even if a name contains them
+_STOP = {"de", "del", "la", "el", "los", "las", "y", "and", "the", "party", "partido", "yes", "si", "no", "da",
+         "net", "others", "otros", "other"}
+
+_REGION_PREFIX = re.compile(r"^(edo|estado|state|dtto|distrito|district|provinsi|province|provincia|prov|"
+                            r"respublika|republic|oblast|krai|kray)\b\.?\s*", re.I)
+_REGION_EXPAND = {"nva": "nueva", "amac": "amacuro", "gral": "general", "sta": "santa", "sto": "santo",
+                  "dtto": "distrito"}
+_REGION_EXTRA = {"distrito capital": ("caracas", "capital district", "distrito capital")}
+
+
+@dataclass(frozen=True)
+class NameHit:
+    key: str  # candidate id or region name as in the data
+    start: int
+    end: int
+    possessive: bool = False
+
+
+class Resolver:
+    """Finds candidates and regions of one Tally in text."""
+
+    def __init__(self, tally: Tally):
+        self.tally = tally
+        self.cand_patterns = self._candidate_patterns(tally)
+        self.region_level, self.region_names = self._regions(tally)
+
+    @staticmethod
+    def _candidate_patterns(tally: Tally):
+        names: dict[str, set[str]] = {}
+        token_owner: dict[str, set[str]] = {}
+        for c in tally.meta.candidates:
+            ns = set(c.aliases) | {c.name} | set(SUPPLEMENTARY.get(c.id, ()))
+            if len(c.id) >= 3 and not c.id.isupper():
+                ns.add(c.id)
+            names[c.id] = {n for n in ns if n and n.strip()}
+            for tok in fold_key(c.name).split():
+                if len(tok) >= 4 and tok not in _STOP:
+                    token_owner.setdefault(tok, set()).add(c.id)
+        for tok, owners in token_owner.items():
+            if len(owners) == 1:
+                names[next(iter(owners))].add(tok)
+        pats = []
+        for cid, ns in names.items():
+            for n in ns:
+                if n.isupper() and len(n) <= 4 and n.isalpha():
+                    pats.append((cid, n, True))  # acronym: exact case
+                else:
+                    k = fold(n)
+                    if k.strip() in _STOP:
+                        continue
+                    pats.append((cid, k, False))
+        pats.sort(key=lambda t: -len(t[1]))
+        return pats
+
+    @staticmethod
+    def _regions(tally: Tally):
+        if not tally.meta.hierarchy:
+            return None, {}
+        level = tally.meta.hierarchy[0]
+        if level not in tally.data.columns:
+            return None, {}
+        out: dict[str, tuple[str, ...]] = {}
+        for raw in tally.data[level].dropna().unique():
+            key = region_key(str(raw))
+            if not key:
+                continue
+            forms = {key} | set(_REGION_EXTRA.get(key, ()))
+            out[str(raw)] = tuple(sorted(forms, key=len, reverse=True))
+        return level, out
+
+    def candidates_in(self, text: str, ftext: str | None = None, base: int = 0) -> list[NameHit]:
+        f = ftext if ftext is not None else fold(text)
+        hits: list[NameHit] = []
+        used = [False] * len(text)
+        for cid, pat, exact in self.cand_patterns:
+            hay = text if exact else f
+            for m in re.finditer(r"(?<![\w])" + re.escape(pat) + r"(?![\w])", hay):
+                a, b = m.start(), m.end()
+                if any(used[a:b]):
+                    continue
+                for i in range(a, b):
+                    used[i] = True
+                poss = bool(re.match(r"['’]s\b", text[b:b + 3]))
+                hits.append(NameHit(cid, a + base, b + base, poss))
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def regions_in(self, text: str, base: int = 0) -> list[NameHit]:
+        if not self.region_names:
+            return []
+        k = fold(text)
+        hits = []
+        for raw, forms in self.region_names.items():
+            for form in forms:
+                rx = r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in form.split()) + r"(?![\w])"
+                m = re.search(rx, k)
+                if m:
+                    hits.append(NameHit(raw, m.start() + base, m.end() + base))
+                    break
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+
+@lru_cache(maxsize=4096)
+def region_key(name: str) -> str:
+    """'EDO. ZULIA' -> 'zulia'; 'EDO.NVA.ESPARTA' -> 'nueva esparta'; 'estado Zulia' -> 'zulia'."""
+    k = fold(name).replace(".", ". ")
+    k = " ".join(k.split())
+    while True:
+        k2 = _REGION_PREFIX.sub("", k)
+        if k2 == k:
+            break
+        k = k2
+    words = [_REGION_EXPAND.get(w.strip(". "), w.strip(". ")) for w in re.split(r"[\s]+", k)]
+    k = " ".join(w for w in words if w)
+    if k == "capital":
+        k = "distrito capital"
+    return k

@@ -1,0 +1,76 @@
+"""Text helpers that keep character offsets: accent folding, sentences, language.
+
+``fold`` maps every character to one character (lower case, accents removed),
+so offsets in the folded text are offsets in the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    if len(base) != 1:  # e.g. 'İ'.lower() is two characters
+        base = base[0]
+    if ch in "\u2019\u2018\u02bc":
+        return "'"
+    if ch in "\u00a0\u202f\u2009":
+        return " "
+    return base
+
+
+def fold(text: str) -> str:
+    """Lower case without accents; same length as ``text``."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_key(text: str) -> str:
+    """Folded, punctuation to spaces, single-spaced: a key for name matching."""
+    t = re.sub(r"[^0-9a-z']+", " ", fold(text))
+    return " ".join(t.split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    lang: str  # "en" or "es"
+
+
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ\"“—-])")
+_ABBREV = re.compile(r"(?:\b(?:EDO|DTTO|Dr|Mr|Mrs|Ms|Sr|Sra|St|No|Nº|vs|etc|approx|aprox|Gen|Lt|Sen|Rep|U\.S|E\.E\.U\.U|p\.p)\.|\b[A-Z]\.)$")
+
+_ES = set("de la el los las que y en por con del se un una para es al lo como más pero sus fue votos millones ha según entre sin sobre este esta también hasta desde donde cuando porque muy ya".split())
+_EN = set("the of and to in by with that for is was on as at from his her their this it be are were has have had votes million which over than more after but not an".split())
+
+
+def detect_lang(text: str, default: str = "en") -> str:
+    words = re.findall(r"[a-záéíóúñ]+", text.lower())
+    es = sum(w in _ES for w in words)
+    en = sum(w in _EN for w in words)
+    if es == en:
+        return default
+    return "es" if es > en else "en"
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split into sentences (offsets kept); language detected per sentence."""
+    doc_lang = detect_lang(text)
+    out: list[Sentence] = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        piece = text[pos:m.start()]
+        if _ABBREV.search(piece.rstrip()) and "\n" not in m.group(0):
+            continue
+        if piece.strip():
+            out.append(Sentence(pos, m.start(), piece, detect_lang(piece, doc_lang)))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append(Sentence(pos, len(text), text[pos:], detect_lang(text[pos:], doc_lang)))
+    return out
