@@ -1,0 +1,180 @@
+"""Unit alignment on ``unit_id``, and why a unit is on one side only.
+
+Both frames are reindexed on the sorted union of their keys (vectorised; no
+loop per unit). A unit "has figures" on a side when at least one compared
+candidate count is present there: a row that is in the file with empty counts
+is *present without figures*, which is not the same as *absent from the file*.
+
+A unit with figures on one side only gets one reason:
+
+``no_figures``      the other file lists the unit but gives no numbers for it;
+``key_mismatch``    the other side has an unmatched unit whose key differs only
+                    in writing (leading zeros, case, separators, spaces) — the
+                    same unit under a differently written key;
+``parent_present``  the enclosing unit (e.g. the voting centre) is on the other
+                    side but this unit (e.g. the table) is not;
+``parent_missing``  the whole enclosing unit is absent from the other side;
+``absent``          absent from the other side, no enclosing unit to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+REASONS = ("no_figures", "key_mismatch", "parent_present", "parent_missing", "absent")
+REASON_TEXT = {
+    "no_figures": "listed in the other file but without figures",
+    "key_mismatch": "the other side has the same key written differently",
+    "parent_present": "the enclosing {parent} is on the other side, this unit is not",
+    "parent_missing": "the whole enclosing {parent} is missing from the other side",
+    "absent": "absent from the other side",
+}
+
+
+@dataclass
+class Aligned:
+    """Both sides on one index (sorted union of unit ids)."""
+
+    unit_id: pd.Index
+    official: np.ndarray          # float, (n_units, n_cols), NaN = no figure
+    independent: np.ndarray
+    columns: list[str]            # candidate ids then count fields
+    n_candidates: int
+    in_official: np.ndarray       # bool: row present in the official file
+    in_independent: np.ndarray
+    fig_official: np.ndarray      # bool: row has candidate figures
+    fig_independent: np.ndarray
+    hierarchy: pd.DataFrame       # hierarchy columns, official first then independent
+    levels: list[str]
+
+    @property
+    def matched(self) -> np.ndarray:
+        return self.fig_official & self.fig_independent
+
+    @property
+    def only_official(self) -> np.ndarray:
+        return self.fig_official & ~self.fig_independent
+
+    @property
+    def only_independent(self) -> np.ndarray:
+        return self.fig_independent & ~self.fig_official
+
+
+def _as_float(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    out = np.full((len(df), len(cols)), np.nan)
+    for j, c in enumerate(cols):
+        if c in df.columns:
+            out[:, j] = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return out
+
+
+def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[str],
+          levels: list[str]) -> Aligned:
+    """Align two level frames (``unit_id`` + hierarchy + counts) on unit_id."""
+    o = o.set_index(o["unit_id"].astype("string"))
+    i = i.set_index(i["unit_id"].astype("string"))
+    for name, side in (("official", o), ("independent", i)):
+        if not side.index.is_unique:
+            dup = side.index[side.index.duplicated()][0]
+            from ..errors import InputError
+
+            raise InputError(f"the {name} tally has duplicate unit_id {dup!r} at this level",
+                             hint="Each unit must appear once; check the ingest findings for duplicate keys")
+    idx = o.index.union(i.index).sort_values()
+    o_pos = idx.get_indexer(o.index)
+    i_pos = idx.get_indexer(i.index)
+    cols = list(candidates) + list(counts)
+    n = len(idx)
+    O = np.full((n, len(cols)), np.nan)
+    I = np.full((n, len(cols)), np.nan)
+    O[o_pos] = _as_float(o, cols)
+    I[i_pos] = _as_float(i, cols)
+    in_o = np.zeros(n, bool)
+    in_o[o_pos] = True
+    in_i = np.zeros(n, bool)
+    in_i[i_pos] = True
+    k = len(candidates)
+    fig_o = ~np.isnan(O[:, :k]).all(axis=1) if k else in_o.copy()
+    fig_i = ~np.isnan(I[:, :k]).all(axis=1) if k else in_i.copy()
+    hier_cols = []
+    for lv in levels:
+        for c in (lv, f"{lv}_code"):
+            if (c in o.columns or c in i.columns) and c not in hier_cols:
+                hier_cols.append(c)
+    hier = pd.DataFrame(index=idx)
+    for c in hier_cols:
+        s = pd.Series(pd.NA, index=idx, dtype="string")
+        if c in i.columns:
+            s.iloc[i_pos] = i[c].astype("string").to_numpy()
+        if c in o.columns:
+            vals = o[c].astype("string").to_numpy()
+            cur = s.iloc[o_pos]
+            s.iloc[o_pos] = np.where(pd.isna(vals), cur.to_numpy(), vals)
+        hier[c] = s
+    return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels)
+
+
+_LOOSE = re.compile(r"[\s\-_.:/]+")
+_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
+def loose_key(s: pd.Series) -> pd.Series:
+    """A key with writing differences removed: case, separators, leading zeros of numbers."""
+    s = s.astype("string").str.strip().str.upper()
+    s = s.str.replace(_ZEROS, "", regex=True)
+    return s.str.replace(_LOOSE, "|", regex=True)
+
+
+def parent_key(levels: list[str], hierarchy: pd.DataFrame) -> str | None:
+    """Column of the lowest enclosing level present in ``hierarchy`` (code preferred)."""
+    for lv in reversed(levels):
+        for c in (f"{lv}_code", lv):
+            if c in hierarchy.columns:
+                return c
+    return None
+
+
+def explain_one_side(al: Aligned, o_frame: pd.DataFrame, i_frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit with figures on one side only: unit_id, side, reason, parent, counterpart."""
+    rows = []
+    pcol = parent_key(al.levels, al.hierarchy)
+    for side, mine_fig, other_in, other_fig, other_frame in (
+            ("official", al.only_official, al.in_independent, al.fig_independent, i_frame),
+            ("independent", al.only_independent, al.in_official, al.fig_official, o_frame)):
+        mask = mine_fig
+        if not mask.any():
+            continue
+        ids = al.unit_id[mask]
+        reason = np.where(other_in[mask], "no_figures", "absent").astype(object)
+        counterpart = np.full(mask.sum(), None, dtype=object)
+        parent = (al.hierarchy[pcol].to_numpy()[mask] if pcol else np.full(mask.sum(), None, dtype=object))
+        # key written differently: compare loose keys with the other side's unmatched units
+        other_unmatched = other_fig & ~(al.fig_official & al.fig_independent) & ~mine_fig
+        if other_unmatched.any():
+            mine_loose = loose_key(pd.Series(ids, dtype="string")).to_numpy()
+            oth_ids = al.unit_id[other_unmatched]
+            oth = pd.Series(np.asarray(oth_ids, dtype=object), index=loose_key(pd.Series(oth_ids, dtype="string")).to_numpy())
+            oth = oth[~oth.index.duplicated()]
+            hit = pd.Series(mine_loose).map(oth).to_numpy()
+            km = (reason == "absent") & pd.notna(hit)
+            reason[km] = "key_mismatch"
+            counterpart[km] = hit[km]
+        if pcol and pcol in other_frame.columns:
+            other_parents = pd.Index(other_frame[pcol].dropna().astype("string").unique())
+            still = reason == "absent"
+            pres = pd.Index(pd.Series(parent, dtype="string")).isin(other_parents)
+            reason[still & pres] = "parent_present"
+            reason[still & ~pres & pd.notna(parent)] = "parent_missing"
+        rows.append(pd.DataFrame({"unit_id": np.asarray(ids, dtype=object), "side": side,
+                                  "reason": reason, "parent": parent, "counterpart": counterpart}))
+    if not rows:
+        return pd.DataFrame({"unit_id": pd.Series(dtype=object), "side": pd.Series(dtype=object),
+                             "reason": pd.Series(dtype=object), "parent": pd.Series(dtype=object),
+                             "counterpart": pd.Series(dtype=object)})
+    out = pd.concat(rows, ignore_index=True)
+    out.attrs["parent_column"] = pcol
+    return out

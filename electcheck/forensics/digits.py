@@ -1,0 +1,120 @@
+"""Shared engine of the digit tests: observed digit counts and their resampled null.
+
+One pass of binomial draws per candidate serves the second-digit, last-digit
+and 0/5 tests: each resample draws every unit's candidate count from
+Binomial(valid, observed share) — the data's own unit sizes and rates — and
+tallies second digits (counts ≥ 10) and last digits (counts ≥ ``min_last``)
+by scope. Results are cached on the Units object, keyed by seed and resamples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .base import draw_binomial, run_batches
+from .units import Units
+
+MIN_LAST = 100
+MIN_SECOND = 10
+MIN_VALUES = 300
+_THRESH = np.array([10 ** k for k in range(1, 12)], dtype=np.float64)
+
+#: textbook second-digit Benford frequencies (digits 0–9)
+BENFORD2 = np.array([sum(np.log10(1 + 1 / (10 * k + d)) for k in range(1, 10)) for d in range(10)])
+
+
+def second_digit(x: np.ndarray) -> np.ndarray:
+    """Second significant digit of integers ≥ 10 (exact, no floating logs)."""
+    nd = np.searchsorted(_THRESH, x, side="right")  # digits − 1
+    div = np.power(10.0, nd - 1)
+    return (np.floor(x / div) % 10).astype(np.int64)
+
+
+@dataclass
+class DigitCounts:
+    """Observed and resampled digit counts for one candidate, per scope."""
+
+    cand: str
+    obs2: np.ndarray   # (S, 10) second digits
+    obsL: np.ndarray   # (S, 10) last digits
+    sim2: np.ndarray   # (R, S, 10)
+    simL: np.ndarray   # (R, S, 10)
+    n_units: int
+    #: observed counts per unit (for the station list)
+    values: np.ndarray
+    index: np.ndarray
+
+
+def _base(units: Units, j: int):
+    x = units.cand[:, j]
+    n = units.valid
+    with np.errstate(invalid="ignore"):
+        ok = units.usable & (n > 0) & ~np.isnan(x) & (x >= 0) & (x <= n)
+    idx = np.flatnonzero(ok)
+    return idx, x[idx], n[idx]
+
+
+def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = True,
+           min_last: int = MIN_LAST) -> DigitCounts:
+    key = ("digits", j, seed, resamples, scoped, min_last)
+    cache = units.notes.setdefault("_cache", {})
+    if key in cache:
+        return cache[key]
+    idx, x, n = _base(units, j)
+    p = np.where(n > 0, x / np.maximum(n, 1), 0.0)
+    S = len(units.scopes()) if scoped else 1
+    if S > 1:
+        reg = units.region[idx]
+        code = np.where(reg >= 0, reg + 1, 0)  # 0 = national only
+    else:
+        code = np.zeros(len(idx), dtype=np.int64)
+
+    vmax = int(np.nanmax(n)) if len(n) else 0
+    vals = np.arange(vmax + 1, dtype=np.float64)
+    t2 = np.where(vals >= MIN_SECOND, second_digit(np.maximum(vals, 10)), 10).astype(np.int32)
+    tL = np.where(vals >= min_last, vals % 10, 10).astype(np.int32)
+    base = (code * 11).astype(np.int32)
+
+    def tally(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """v: (B, N) integer counts → second-digit and last-digit counts (B, S, 10)."""
+        B = v.shape[0]
+        off = base[None, :] + (np.arange(B, dtype=np.int32) * (S * 11))[:, None]
+        c2 = np.bincount((off + t2[v]).ravel(), minlength=B * S * 11).reshape(B, S, 11)[:, :, :10]
+        cL = np.bincount((off + tL[v]).ravel(), minlength=B * S * 11).reshape(B, S, 11)[:, :, :10]
+        if S > 1:  # national = all units
+            c2 = c2.copy()
+            cL = cL.copy()
+            c2[:, 0, :] = c2.sum(axis=1)
+            cL[:, 0, :] = cL.sum(axis=1)
+        return c2, cL
+
+    o2, oL = tally(x[None, :].astype(np.int64))
+    batch = int(max(1, min(16, 4_000_000 // max(len(idx), 1))))
+
+    def one(rng: np.random.Generator, size: int):
+        v = draw_binomial(rng, n, p, size, exact=False, dtype=np.int32)
+        return tally(v)
+
+    parts = run_batches(np.random.SeedSequence([seed, 2, j]), resamples, one, batch=batch)
+    sim2 = np.concatenate([a for a, _ in parts], axis=0)
+    simL = np.concatenate([b for _, b in parts], axis=0)
+    out = DigitCounts(units.cand_ids[j], o2[0], oL[0], sim2, simL, len(idx), x, idx)
+    cache[key] = out
+    return out
+
+
+def chi2(obs: np.ndarray, exp: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.nansum(np.where(exp > 0, (obs - exp) ** 2 / exp, 0.0), axis=-1)
+
+
+def candidates(units: Units, min_count: int) -> list[int]:
+    """Candidates with at least MIN_VALUES unit counts ≥ min_count, largest first."""
+    out = []
+    for j in np.argsort(-np.nansum(units.cand, axis=0)):
+        x = units.cand[units.usable, j]
+        if np.sum(x >= min_count) >= MIN_VALUES:
+            out.append(int(j))
+    return out

@@ -1,0 +1,141 @@
+"""Excess of units whose turnout or leader share is a whole percentage (Kobak, Shpilkin & Pshenichnikov 2016).
+
+Citation: D. Kobak, S. Shpilkin, M. S. Pshenichnikov, "Integer percentages as
+electoral falsification fingerprints", Annals of Applied Statistics 10(1):54–73,
+2016; the count-based variant of their later notebooks (dkobak/elections).
+
+Statistic: the number of included units whose turnout (turnout numerator ÷
+registered) or leader share (leader ÷ share denominator) lies within ±0.05
+percentage points of an integer. Null: binomial Monte Carlo — for each unit,
+draw turnout ~ Binomial(registered, observed turnout)/registered and leader
+share ~ Binomial(share denominator, observed share)/denominator, count integer
+units, repeat R times. Excess = observed − mean of the draws, with its Monte
+Carlo standard deviation; one-sided p = (1 + #{draw ≥ observed}) / (R + 1).
+
+Inclusion (Russia provenance quirk 6, as in the authors' notebooks): registered
+≥ 100, share denominator > 0, turnout ≤ 99 % and leader share ≤ 99 %.
+
+Assumptions: each unit's counts would, absent manipulation, be smooth around
+its own rates (no preference for round numbers); units are independent.
+Detects: officials writing target percentages. Cannot see: falsification that
+does not aim at round numbers (proportional stuffing, switching to
+non-round targets), nor rounding in units below 100 voters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Applicability, TestResult, draw_binomial, mc_p_value, run_batches
+from .units import Units
+
+SLUG = "integer-percent"
+MIN_UNITS = 300
+MIN_REGISTERED = 100
+MAX_RATE = 0.99
+TOL = 0.05  # percentage points
+
+
+def inclusion(units: Units) -> np.ndarray:
+    t = units.turnout()
+    s = units.share()
+    with np.errstate(invalid="ignore"):
+        m = (units.usable & (units.registered >= MIN_REGISTERED) & (units.share_den > 0)
+             & (t <= MAX_RATE) & (s <= MAX_RATE) & (units.turnout_num >= 0))
+    return np.asarray(m, dtype=bool)
+
+
+def is_integer_pct(x: np.ndarray) -> np.ndarray:
+    y = x * 100.0
+    return np.abs(y - np.rint(y)) <= TOL + 1e-9
+
+
+def validate(units: Units, mask: np.ndarray | None = None) -> Applicability:
+    m = inclusion(units)
+    if mask is not None:
+        m &= mask
+    n = int(m.sum())
+    if np.isnan(units.registered).all():
+        return Applicability(False, "needs registered voters per unit (turnout); none in this tally")
+    if n < MIN_UNITS:
+        return Applicability(False, f"needs ≥ {MIN_UNITS} units with ≥ {MIN_REGISTERED} registered and "
+                                    f"turnout and leader share ≤ 99 %; {n} here")
+    cav = []
+    med = float(np.median(units.registered[m]))
+    if med < 1000:
+        cav.append(f"median unit has {med:,.0f} registered voters: 1/n ≈ {100 / med:.2f} points, so many "
+                   "units sit on integers by chance; only the excess over the Monte Carlo baseline counts")
+    return Applicability(True, caveats=cav)
+
+
+def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = True,
+        exact: bool = True) -> list[TestResult]:
+    app = validate(units)
+    if not app:
+        return [TestResult(SLUG, "national", f"turnout|{units.leader_id}", None, None, False, [app.reason])]
+    m = inclusion(units)
+    idx = np.flatnonzero(m)
+    n1 = units.registered[idx]
+    p1 = units.turnout()[idx]
+    n2 = units.share_den[idx]
+    p2 = units.share()[idx]
+    # exact fractions: k/n with integer k (observed counts)
+    hit_t = is_integer_pct(p1)
+    hit_s = is_integer_pct(p2)
+    hit = hit_t | hit_s
+    scopes = units.scopes() if scoped else [("national", None)]
+    n_scope = len(scopes)
+    code = np.zeros(len(idx), dtype=np.int64)  # 0 = national only
+    reg = units.region[idx] if (units.region is not None and n_scope > 1) else None
+
+    def batch(rng: np.random.Generator, size: int):
+        a = draw_binomial(rng, n1, p1, size, exact=exact) / n1
+        b = draw_binomial(rng, n2, p2, size, exact=exact) / n2
+        ht = is_integer_pct(a)
+        hs = is_integer_pct(b)
+        h = ht | hs
+        out = np.empty((size, 3, n_scope))
+        out[:, 0, 0] = h.sum(1)
+        out[:, 1, 0] = ht.sum(1)
+        out[:, 2, 0] = hs.sum(1)
+        if reg is not None:
+            k = n_scope - 1
+            ok = reg >= 0
+            for j, arr in enumerate((h, ht, hs)):
+                for r in range(size):
+                    out[r, j, 1:] = np.bincount(reg[ok], weights=arr[r, ok], minlength=k)[:k]
+        return out
+
+    sims = np.concatenate(run_batches(seed, resamples, batch), axis=0)  # (R, 3, S)
+    results = []
+    for s, (scope, mask) in enumerate(scopes):
+        if mask is not None:
+            sub = mask[idx]
+            if sub.sum() < MIN_UNITS:
+                results.append(TestResult(SLUG, scope, f"turnout|{units.leader_id}", None, None, False,
+                                          [f"needs ≥ {MIN_UNITS} included units; {int(sub.sum())} here"]))
+                continue
+        else:
+            sub = np.ones(len(idx), dtype=bool)
+        obs = float(hit[sub].sum())
+        null = sims[:, 0, s]
+        exp, sd = float(null.mean()), float(null.std(ddof=1)) if len(null) > 1 else float("nan")
+        res = TestResult(
+            SLUG, scope, f"turnout|{units.leader_id}", statistic=obs - exp,
+            p_value=mc_p_value(obs, null), caveats=list(app.caveats) if s == 0 else [],
+            details={
+                "excess": obs - exp, "sd": sd, "n_tested": int(sub.sum()), "observed": obs,
+                "expected": exp, "z": (obs - exp) / sd if sd > 0 else float("nan"),
+                "observed_integer_turnout": int(hit_t[sub].sum()),
+                "expected_integer_turnout": float(sims[:, 1, s].mean()),
+                "observed_integer_share": int(hit_s[sub].sum()),
+                "expected_integer_share": float(sims[:, 2, s].mean()),
+                "resamples": resamples, "turnout_basis": units.turnout_basis,
+                "share_basis": units.share_basis, "leader": units.leader_id,
+                "inclusion": f"registered ≥ {MIN_REGISTERED}, {units.share_basis} > 0, turnout ≤ 99 %, "
+                             "leader share ≤ 99 %",
+            })
+        if s == 0:
+            res.unit_flags = {"INT_TURNOUT": idx[hit_t], "INT_SHARE": idx[hit_s]}
+        results.append(res)
+    return results

@@ -1,0 +1,130 @@
+"""Ingest: any tally file (or built-in dataset name) → a checked Tally + IngestReport.
+
+    >>> from electcheck.ingest import ingest
+    >>> result = ingest("venezuela-2024/opposition-v2")
+    >>> result.tally.totals()["EG"]
+    7303480
+
+Every input row is accounted for: rows_read = rows_accepted + rows_quarantined.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Finding, IngestReport, IngestResult, InputFile, Tally
+from ..sources import profiles, registry
+from ..sources.mapping import Mapping, load_mapping
+from ..sources.readers import RawTable, ReadOptions, read_table
+from .build import build_tally
+from .checks import grouping_findings, run_checks
+
+__all__ = ["ingest", "load_tally"]
+
+
+def load_tally(source: str, **kwargs) -> Tally:
+    """Just the Tally of :func:`ingest`."""
+    return ingest(source, **kwargs).tally
+
+
+def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Path | Mapping | None = None,
+           encoding: str | None = None, locale: str | None = None, delimiter: str | None = None,
+           header_row: int | None = None, sheet: str | None = None) -> IngestResult:
+    """Read ``source`` (a built-in name, a file, or an electcheck Parquet file).
+
+    A file needs ``profile`` (a built-in profile name) or ``mapping`` (a TOML
+    mapping file or a Mapping); the read options override the mapping's.
+    """
+    source = str(source)
+    name = None
+    if mapping is None and profile is None and source in registry.DATASETS:
+        name = source
+        profile = registry.DATASETS[source].profile
+    if profile is not None and profiles.is_published(profile):
+        from ..sources.published import load_bulletin
+
+        tally, n = load_bulletin(profile)
+        report = IngestReport(source=source, rows_read=n, rows_accepted=n)
+        report.findings = run_checks(tally)
+        return IngestResult(tally, report)
+
+    if name is not None:
+        ds = registry.DATASETS[name]
+        path = registry.resolve(ds.file)
+        display = ds.file.name
+    else:
+        path = Path(source)
+        display = source
+        if path.suffix.lower() == ".parquet" and mapping is None and profile is None and path.exists():
+            return _from_parquet(path)
+        if mapping is None and profile is None:
+            if not path.exists():
+                if not path.suffix:
+                    registry.get_dataset(source)  # unknown name: raises with suggestions
+                raise InputError("file not found", file=source,
+                                 hint="Check the path, or use a built-in name (electcheck data list)")
+            raise InputError("no --profile or --map given for this file", file=source,
+                             hint="Run 'electcheck inspect FILE' to draft a mapping, edit it, and pass --map")
+    if isinstance(mapping, Mapping):
+        m = mapping
+    elif mapping is not None:
+        m = load_mapping(mapping)
+    else:
+        m = None
+    overrides = {k: v for k, v in dict(encoding=encoding, delimiter=delimiter, header_row=header_row,
+                                       sheet=sheet).items() if v is not None}
+
+    base_opts = m.read if m is not None else _profile_read_options(profile)
+    opts = dataclasses.replace(base_opts, **overrides)
+    raw = read_table(path, opts)
+    if m is None:
+        m = profiles.load_profile(profile, list(raw.cells.columns))
+        if profiles.is_russian(profile):
+            from ..sources.russia import prepare
+
+            raw.cells = prepare(raw.cells, profiles.russian_year(profile))
+    if locale is not None:
+        m = dataclasses.replace(m, locale=locale)
+    sha = registry.verify(path, registry.DATASETS[name].file) if name else registry.sha256_file(path)
+    inputs = [InputFile(str(path), sha, raw.rows_read, display)]
+    report = IngestReport(source=name or m.source)
+    report.quarantine.extend(raw.quarantine)
+    tally, groupings = build_tally(raw, m, inputs, report)
+    report.rows_read = raw.rows_read
+    report.rows_accepted = len(tally.data)
+    report.rows_quarantined = len(report.quarantine)
+    report.check_balance()
+    if name is None:
+        tally.meta.source = m.source or Path(source).stem
+    _set_leader(tally)
+    report.findings = grouping_findings(groupings, str(path)) + run_checks(tally)
+    if report.rows_quarantined:
+        report.findings.insert(0, Finding(
+            "rows-quarantined", "error", "Rows that could not be read",
+            f"{report.rows_quarantined} of {report.rows_read} rows could not be read and were set aside "
+            "(write them with --errors FILE)", location={"file": str(path)},
+            evidence={"count": report.rows_quarantined,
+                      "first": [q.to_dict() for q in report.quarantine[:5]]}))
+    return IngestResult(tally, report)
+
+
+def _profile_read_options(profile: str) -> ReadOptions:
+    if profiles.is_russian(profile):
+        return ReadOptions(encoding="utf-8", delimiter=",", header_row=1)
+    return profiles.load_profile(profile).read
+
+
+def _set_leader(t: Tally) -> None:
+    totals = {c: v for c, v in t.totals().items() if c in t.candidate_ids and v is not None}
+    if totals:
+        t.meta.notes["leader"] = max(totals, key=totals.get)
+
+
+def _from_parquet(path: Path) -> IngestResult:
+    t = Tally.from_parquet(path)
+    n = len(t.data)
+    report = IngestReport(source=t.meta.source, rows_read=n, rows_accepted=n)
+    report.findings = run_checks(t)
+    return IngestResult(t, report)

@@ -1,0 +1,189 @@
+"""Mapping files: how the columns of a tally file become a Tally.
+
+A mapping is TOML (see docs/mapping.md). Built-in profiles are mappings too.
+Columns are declared as data: a column reference is a header string, a table
+``{contains = "text"}`` matching one header by substring, or a list of
+references whose values are summed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from ..errors import InputError
+from ..model import COUNT_FIELDS, Candidate
+from .readers import ReadOptions
+
+ColumnRef = Union[str, dict, list]
+
+
+@dataclass
+class LevelSpec:
+    level: str
+    name: ColumnRef | None = None
+    code: ColumnRef | None = None
+    pad: int | None = None  # zero-pad digit codes to this width
+    nested: bool = False    # numbered within the parent level: code = parent code + own code
+
+
+@dataclass
+class CandidateSpec:
+    id: str
+    column: ColumnRef
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.id, self.name, self.aliases)
+
+
+@dataclass
+class KeyPart:
+    column: str            # a header, a derived column, or ``<level>_code``
+    pad: int | None = None
+
+
+@dataclass
+class Mapping:
+    source: str
+    kind: str = "independent"
+    election: str = ""
+    unit_level: str = "unit"
+    expected_units: int | None = None
+    registry_total: int | None = None
+    share_basis: str = "valid"
+    read: ReadOptions = field(default_factory=ReadOptions)
+    locale: str = "auto"
+    fields: dict[str, ColumnRef] = field(default_factory=dict)      # registered, ballots, valid, ...
+    extras: dict[str, ColumnRef] = field(default_factory=dict)      # other count columns to keep
+    hierarchy: list[LevelSpec] = field(default_factory=list)
+    candidates: list[CandidateSpec] = field(default_factory=list)
+    key: list[KeyPart] = field(default_factory=list)
+    key_sep: str = "-"
+    derive: list[tuple[str, str]] = field(default_factory=list)     # (column, regex with named groups)
+    select: dict[str, list[str]] = field(default_factory=dict)      # column -> accepted values
+    valid_from_candidates: bool = False  # the source has no valid total: valid = sum of candidates
+    text_repair: dict[str, list[str]] = field(default_factory=dict)  # "mac_roman" -> columns
+    notes: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # file or profile name, for messages
+
+    def count_columns(self) -> dict[str, ColumnRef]:
+        """Every Tally count column and the file column(s) it comes from."""
+        out = dict(self.fields)
+        out.update(self.extras)
+        out.update({c.id: c.column for c in self.candidates})
+        return out
+
+
+def resolve_column(ref: ColumnRef, header: list[str], what: str, origin: str) -> list[str]:
+    """File columns that a reference names; raise with the available headers if none."""
+    if isinstance(ref, list):
+        return [c for r in ref for c in resolve_column(r, header, what, origin)]
+    if isinstance(ref, dict) and "contains" in ref:
+        needle = ref["contains"]
+        hits = [h for h in header if needle in h]
+        if len(hits) != 1:
+            problem = "no column" if not hits else f"{len(hits)} columns"
+            raise InputError(f"{problem} contains {needle!r} (needed for {what})", file=origin,
+                             hint=f"Columns are: {_short(header)}")
+        return hits
+    if isinstance(ref, str):
+        if ref in header:
+            return [ref]
+        lower = {h.lower().strip(): h for h in header}
+        if ref.lower().strip() in lower:
+            return [lower[ref.lower().strip()]]
+        raise InputError(f"column {ref!r} not found (needed for {what})", file=origin,
+                         hint=f"Columns are: {_short(header)}. Fix the mapping or pick the right file")
+    raise InputError(f"bad column reference for {what}: {ref!r}", file=origin,
+                     hint='Use "Header", {contains = "text"} or a list of those')
+
+
+def _short(header: list[str], n: int = 25) -> str:
+    shown = ", ".join(repr(h) for h in header[:n])
+    return shown + (f", … ({len(header)} in all)" if len(header) > n else "")
+
+
+# --- TOML ----------------------------------------------------------------------
+
+_READ_KEYS = {"encoding", "delimiter", "header_row", "sheet", "na_values", "format"}
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    p = Path(path)
+    try:
+        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("mapping file not found", file=str(p)) from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"not valid TOML ({e})", file=str(p), hint="See docs/mapping.md for the format") from None
+    return mapping_from_dict(doc, origin=str(p))
+
+
+def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path | None = None) -> Mapping:
+    def need(d: dict, key: str, where: str):
+        if key not in d:
+            raise InputError(f"[{where}] needs {key!r}", file=origin, hint="See docs/mapping.md")
+        return d[key]
+
+    src = doc.get("source", {})
+    f = doc.get("file", {})
+    unknown = set(f) - _READ_KEYS - {"locale"}
+    if unknown:
+        raise InputError(f"unknown [file] option(s): {', '.join(sorted(unknown))}", file=origin,
+                         hint=f"Known: {', '.join(sorted(_READ_KEYS | {'locale'}))}")
+    read = ReadOptions(**{k: (tuple(v) if k == "na_values" else v) for k, v in f.items() if k in _READ_KEYS})
+    fields = dict(doc.get("fields", {}))
+    bad = set(fields) - set(COUNT_FIELDS)
+    if bad:
+        raise InputError(f"unknown field(s) in [fields]: {', '.join(sorted(bad))}", file=origin,
+                         hint=f"Fields are {', '.join(COUNT_FIELDS)}; put other counts in [extras]")
+    if "include" in doc:  # shared candidate list, e.g. one election's candidates for several files
+        inc = (base or Path(origin).parent) / doc["include"]
+        try:
+            shared = tomllib.loads(inc.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise InputError(f"cannot read included file {doc['include']!r} ({e})", file=origin) from None
+        doc = {**doc, "candidates": doc.get("candidates", []) + shared.get("candidates", [])}
+    columns = doc.get("columns", {})  # candidate id -> column, for included candidates
+    for c in doc.get("candidates", []):
+        if "column" not in c and c.get("id") in columns:
+            c["column"] = columns[c["id"]]
+    cands = [CandidateSpec(str(need(c, "id", "candidates")), need(c, "column", "candidates"),
+                           c.get("name", str(c["id"])), tuple(c.get("aliases", ())))
+             for c in doc.get("candidates", [])]
+    if not cands:
+        raise InputError("the mapping names no [[candidates]]", file=origin,
+                         hint="Add one [[candidates]] table per candidate column (id, column, name)")
+    for c in cands:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c.id) or c.id in COUNT_FIELDS:
+            raise InputError(f"candidate id {c.id!r} must be a short identifier (letters, digits, _) "
+                             f"and not one of {', '.join(COUNT_FIELDS)}", file=origin)
+    levels = [LevelSpec(need(h, "level", "hierarchy"), h.get("name"), h.get("code"), h.get("pad"),
+                        bool(h.get("nested", False)))
+              for h in doc.get("hierarchy", [])]
+    key = doc.get("key", {})
+    parts = [KeyPart(p, None) if isinstance(p, str) else KeyPart(need(p, "column", "key"), p.get("pad"))
+             for p in key.get("parts", [])]
+    derive = [(need(d, "from", "derive"), need(d, "pattern", "derive")) for d in doc.get("derive", [])]
+    for _, pat in derive:
+        try:
+            re.compile(pat)
+        except re.error as e:
+            raise InputError(f"bad regular expression in [[derive]] ({e})", file=origin, value=pat) from None
+    return Mapping(
+        source=src.get("name", Path(origin).stem), kind=src.get("kind", "independent"),
+        election=src.get("election", ""), unit_level=src.get("unit_level", "unit"),
+        expected_units=src.get("expected_units"), registry_total=src.get("registry_total"),
+        share_basis=src.get("share_basis", "valid"), read=read, locale=f.get("locale", "auto"),
+        fields=fields, extras=dict(doc.get("extras", {})), hierarchy=levels, candidates=cands,
+        key=parts, key_sep=key.get("sep", "-"), derive=derive,
+        valid_from_candidates=bool(src.get("valid_from_candidates", False)),
+        text_repair={k: list(v) for k, v in doc.get("text_repair", {}).items()},
+        select={k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in doc.get("select", {}).items()},
+        notes=dict(doc.get("notes", {})), origin=origin,
+    )

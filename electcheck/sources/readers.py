@@ -1,0 +1,378 @@
+"""Read any supported tabular file into a table of text cells.
+
+Every reader returns a :class:`RawTable`: the header, the cells as strings
+(nulls for empty cells), the spreadsheet row number of each row, and the rows
+that could not be split into cells (ragged rows), already quarantined.
+Numbers are parsed later (``electcheck.numbers``) so that a bad cell can be
+reported with its file, row, column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..errors import InputError
+from ..model import QuarantinedRow
+
+#: Largest decompressed size we accept from a gzip file (protects against bombs).
+MAX_DECOMPRESSED = 4 << 30
+#: Longest line we accept in a text file.
+MAX_LINE = 64 << 20
+DELIMITERS = [",", ";", "\t", "|"]
+
+
+@dataclass
+class ReadOptions:
+    encoding: str = "auto"        # auto | utf-8 | utf-8-sig | latin-1 | cp1252 | ...
+    delimiter: str = "auto"       # auto | , | ; | \t | |
+    header_row: int | None = None  # spreadsheet row number of the header (1 = first line)
+    sheet: str | None = None      # XLSX sheet name (default: the first with data)
+    na_values: tuple[str, ...] = ()
+    format: str = "auto"          # auto | csv | xlsx | json | parquet
+
+
+@dataclass
+class RawTable:
+    file: str
+    header: list[str]
+    cells: pd.DataFrame            # one string column per header entry
+    row_numbers: np.ndarray        # spreadsheet row number of each row of ``cells``
+    quarantine: list[QuarantinedRow] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    format: str = ""
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.cells) + len(self.quarantine)
+
+
+# --- format and encoding detection ---------------------------------------------
+
+def sniff_format(head: bytes, path: Path) -> str:
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"[", b"{") and path.suffix.lower() in (".json", ".jsonl", ".ndjson", ".gz"):
+        return "json"
+    return "csv"
+
+
+def _read_bytes(path: Path) -> bytes:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = d.decompress(raw, MAX_DECOMPRESSED)
+        except zlib.error as e:
+            raise InputError(f"damaged gzip file ({e})", file=str(path),
+                             hint="Download or copy the file again") from None
+        if d.unconsumed_tail:
+            raise InputError("gzip file expands to more than 4 GB", file=str(path),
+                             hint="Decompress it yourself and pass the CSV") from None
+        # concatenated gzip members
+        while d.unused_data:
+            rest = d.unused_data
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += d.decompress(rest, MAX_DECOMPRESSED - len(out))
+        return out
+    return raw
+
+
+def detect_encoding(data: bytes) -> str:
+    """utf-8-sig when a BOM is present, utf-8 when it decodes, else cp1252 / latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"  # decodes any byte
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    if not sample:
+        return False
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return ctrl / len(sample) > 0.05
+
+
+def detect_delimiter(text_head: str) -> str:
+    lines = [ln for ln in text_head.splitlines()[:50] if ln.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        # most consistent non-zero count per line wins
+        best, best_score = ",", -1.0
+        for d in DELIMITERS:
+            counts = [ln.count(d) for ln in lines]
+            if max(counts) == 0:
+                continue
+            score = counts.count(max(set(counts), key=counts.count)) / len(counts) + min(counts) / 1000
+            if score > best_score:
+                best, best_score = d, score
+        return best
+
+
+# --- readers ---------------------------------------------------------------------
+
+def read_table(path: str | Path, options: ReadOptions | None = None) -> RawTable:
+    """Read ``path`` into a RawTable, detecting what ``options`` leave as auto."""
+    opts = options or ReadOptions()
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", file=str(p), hint="Check the path, or use a built-in dataset name "
+                         "(electcheck data list)")
+    if p.is_dir():
+        raise InputError("this is a folder, not a file", file=str(p))
+    with open(p, "rb") as f:
+        head = f.read(8)
+    fmt = opts.format if opts.format != "auto" else None
+    if fmt is None:
+        if head[:2] == b"\x1f\x8b":
+            fmt = "csv" if not p.name.lower().endswith((".json.gz", ".jsonl.gz")) else "json"
+        else:
+            fmt = sniff_format(head, p)
+    if fmt == "xls":
+        raise InputError("this is an old Excel .xls workbook, not a CSV or XLSX file", file=str(p),
+                         hint="Open it in a spreadsheet and save it as .xlsx or CSV (UTF-8)")
+    if fmt == "xlsx":
+        return _read_xlsx(p, opts)
+    if fmt == "parquet":
+        return _from_frame(p, pd.read_parquet(p), "parquet")
+    if fmt == "json":
+        return _read_json(p)
+    return _read_csv(p, opts)
+
+
+def _from_frame(p: Path, df: pd.DataFrame, fmt: str, first_row: int = 2) -> RawTable:
+    cells = pd.DataFrame({str(c): df[c].map(_cell_text, na_action="ignore").astype("string")
+                          for c in df.columns})
+    return RawTable(str(p), [str(c) for c in df.columns], cells,
+                    np.arange(first_row, first_row + len(df)), format=fmt)
+
+
+def _cell_text(v) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _read_json(p: Path) -> RawTable:
+    data = _read_bytes(p)
+    text = data.decode(detect_encoding(data))
+    try:
+        lines = text.lstrip().startswith("{") and "\n{" in text
+        df = pd.read_json(io.StringIO(text), lines=lines, dtype=False)
+    except ValueError as e:
+        raise InputError(f"not readable as JSON records ({str(e).splitlines()[0]})", file=str(p),
+                         hint="Give a JSON array of objects, or one object per line") from None
+    return _from_frame(p, df, "json", first_row=1)
+
+
+def _read_xlsx(p: Path, opts: ReadOptions) -> RawTable:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as e:
+        raise InputError(f"not readable as an XLSX workbook ({type(e).__name__})", file=str(p),
+                         hint="Open it in a spreadsheet and save it again as .xlsx or CSV") from None
+    try:
+        names = wb.sheetnames
+        if opts.sheet is not None:
+            if opts.sheet not in names:
+                raise InputError(f"no sheet named {opts.sheet!r}", file=str(p),
+                                 hint=f"Sheets in this workbook: {', '.join(names)}")
+            ws = wb[opts.sheet]
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        else:
+            rows = []
+            for name in names:  # first sheet with data
+                rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+                if any(any(v is not None for v in r) for r in rows):
+                    break
+    finally:
+        wb.close()
+    text_rows = [[_cell_text(v) for v in r] for r in rows]
+    hdr = opts.header_row or guess_header_row(text_rows) + 1
+    return _rows_to_table(p, text_rows, hdr, "xlsx")
+
+
+def guess_header_row(rows: list[list[str | None]], limit: int = 30) -> int:
+    """0-based index of the most header-like row among the first ``limit``.
+
+    Title blocks above a table have few filled cells; the header is the first
+    row whose filled width matches the table's typical width and holds text.
+    """
+    widths = [sum(1 for v in r if v not in (None, "")) for r in rows[:200]]
+    if not widths:
+        return 0
+    typical = max(set(widths), key=widths.count) if widths else 0
+    for i, r in enumerate(rows[:limit]):
+        filled = [v for v in r if v not in (None, "")]
+        if len(filled) >= max(2, typical * 0.8) and sum(1 for v in filled if not _is_numberish(v)) >= len(filled) * 0.6:
+            return i
+    return 0
+
+
+def _is_numberish(v: str) -> bool:
+    s = v.strip().replace(".", "").replace(",", "").replace(" ", "").lstrip("-")
+    return s.isdigit()
+
+
+def _rows_to_table(p: Path, rows: list[list[str | None]], header_row: int, fmt: str) -> RawTable:
+    if not rows or header_row > len(rows):
+        raise InputError("the file is empty" if not rows else f"no row {header_row} to use as the header",
+                         file=str(p), hint="Check that this is the file you meant")
+    header = _clean_header(rows[header_row - 1])
+    width = len(header)
+    body, numbers, quarantine = [], [], []
+    for i, r in enumerate(rows[header_row:], start=header_row + 1):
+        r = list(r)
+        while len(r) > width and r[-1] in (None, ""):
+            r.pop()
+        if all(v in (None, "") for v in r):
+            continue  # blank spreadsheet rows are layout, not data
+        if len(r) > width:
+            quarantine.append(QuarantinedRow(str(p), i, "", ",".join(v or "" for v in r)[:200],
+                                             f"row has {len(r)} cells, the header has {width}",
+                                             "Fix the row so it has one cell per column"))
+            continue
+        r += [None] * (width - len(r))
+        body.append(r)
+        numbers.append(i)
+    cells = pd.DataFrame(body, columns=header, dtype="string") if body else \
+        pd.DataFrame({h: pd.Series([], dtype="string") for h in header})
+    return RawTable(str(p), header, cells, np.array(numbers, dtype=np.int64), quarantine, format=fmt)
+
+
+def _clean_header(cells: list[str | None]) -> list[str]:
+    out, seen = [], {}
+    for i, c in enumerate(cells):
+        name = (c or "").strip().lstrip("\ufeff") or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
+    data = _read_bytes(p)
+    if not data.strip():
+        raise InputError("the file is empty", file=str(p), hint="Check that this is the file you meant")
+    if _looks_binary(data):
+        raise InputError("this is not a text table (it contains binary data)", file=str(p),
+                         hint="Pass a CSV, TSV, XLSX, JSON or Parquet file")
+    encoding = detect_encoding(data) if opts.encoding == "auto" else opts.encoding
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as e:
+        line = data[: getattr(e, "start", 0)].count(b"\n") + 1
+        raise InputError(f"cannot be read as {encoding}", file=str(p), row=line,
+                         hint="Try --encoding latin-1 (or cp1252), or leave --encoding out to detect it") from None
+    text = text.lstrip("\ufeff")
+    longest = max((len(x) for x in text[: 32 << 20].split("\n", 1000)[:1000]), default=0)
+    delimiter = detect_delimiter(text[:65536]) if opts.delimiter == "auto" else opts.delimiter
+    if opts.header_row is None:
+        head_rows = list(csv.reader(io.StringIO("\n".join(text[:65536].splitlines()[:40])), delimiter=delimiter))
+        header_row = guess_header_row([[c or None for c in r] for r in head_rows]) + 1
+    else:
+        header_row = opts.header_row
+    table, bad = _arrow_parse(p, text, delimiter, header_row, longest)
+    header = _clean_header(table.column_names)
+    cells = pd.DataFrame({h: table.column(i).to_pandas(types_mapper=pd.ArrowDtype).astype("string")
+                          for i, h in enumerate(header)})
+    if opts.na_values:
+        cells = cells.mask(cells.isin(list(opts.na_values)))
+    numbers = _row_numbers(text, header_row, len(cells), bad)
+    quarantine = [QuarantinedRow(str(p), line, "", txt[:200], reason,
+                                 "Fix the row so it has one cell per column (check for a stray delimiter "
+                                 "or quote)", txt[:2000])
+                  for line, txt, reason in bad]
+    return RawTable(str(p), header, cells, numbers, quarantine, encoding, delimiter, "csv")
+
+
+def _arrow_parse(p: Path, text: str, delimiter: str, header_row: int, longest: int):
+    bad: list[tuple[int, str, str]] = []
+
+    def on_invalid(row) -> str:
+        bad.append((row.number or 0, row.text or "",
+                    f"row has {row.actual_columns} cells, the header has {row.expected_columns}"))
+        return "skip"
+
+    buf = text.encode("utf-8")
+    block = max(1 << 20, min(MAX_LINE, 4 * len(buf.split(b"\n", 1)[0]) + (1 << 20)))
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(buf),
+            read_options=pacsv.ReadOptions(skip_rows=header_row - 1, block_size=max(block, 1 << 24)),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
+                                              newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types=_all_strings(buf, delimiter, header_row),
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as e:
+        msg = str(e).splitlines()[0]
+        if "straddling" in msg or "block" in msg:
+            raise InputError("a line is longer than 16 MB", file=str(p),
+                             hint="This does not look like a tally file; check that it is the file you meant") from None
+        raise InputError(f"cannot be parsed as a {delimiter!r}-separated table ({msg})", file=str(p),
+                         hint="Check --delimiter and --header-row, or run 'electcheck inspect' on it") from None
+    return table, bad
+
+
+def _all_strings(buf: bytes, delimiter: str, header_row: int) -> dict[str, pa.DataType]:
+    lines = buf.split(b"\n", header_row)
+    header_line = lines[header_row - 1].decode("utf-8").rstrip("\r")
+    names = next(csv.reader([header_line], delimiter=delimiter), [])
+    return {n: pa.string() for n in names}
+
+
+def _row_numbers(text: str, header_row: int, n: int, bad: list[tuple[int, str, str]]) -> np.ndarray:
+    """Spreadsheet row of each parsed row: count physical lines, skipping blank and bad ones.
+
+    Fast path: with no blank lines and no bad rows, rows follow the header one per line.
+    """
+    if not bad and "\n\n" not in text and "\r\r" not in text and "\r\n\r\n" not in text:
+        return np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
+    lines = text.splitlines()
+    bad_lines = {b[0] for b in bad}
+    out = []
+    for i, ln in enumerate(lines[header_row:], start=header_row + 1):
+        if not ln.strip() or i in bad_lines:
+            continue
+        out.append(i)
+    out = out[:n] + [0] * max(0, n - len(out))
+    return np.array(out, dtype=np.int64)
