@@ -18,6 +18,10 @@ from .bound import Bound
 TOP_UNITS = 20
 
 
+def _units(n: int) -> str:
+    return f"{n:,} unit" if n == 1 else f"{n:,} units"
+
+
 def _units_evidence(disc: pd.DataFrame, cands: list[str], n: int = TOP_UNITS) -> list[dict]:
     cols = ["unit_id"] + [f"{c}_diff" for c in cands] + ["margin_effect"]
     out = []
@@ -98,10 +102,10 @@ def unit_pattern_findings(disc: pd.DataFrame, cands: list[str], names: dict[str,
             sel = one[f"{c}_diff"].fillna(0) != 0
             if sel.any():
                 by_c[c] = {"units": int(sel.sum()), "net": int(one.loc[sel, f"{c}_diff"].sum())}
-        desc = "; ".join(f"{names.get(c, c)}: {v['units']:,} units, net {v['net']:+,}" for c, v in by_c.items())
+        desc = "; ".join(f"{names.get(c, c)}: {_units(v['units'])}, net {v['net']:+,}" for c, v in by_c.items())
         out.append(Finding(
             code="compare.single-candidate-difference", severity="warning",
-            title=f"{len(one):,} units differ in one candidate only",
+            title=f"{_units(len(one))} differ in one candidate only",
             message=(f"{len(one):,} matched units agree on every candidate but one ({desc}). A difference "
                      "confined to one candidate points to a transcription or alteration of that figure."),
             location={},
@@ -111,7 +115,7 @@ def unit_pattern_findings(disc: pd.DataFrame, cands: list[str], names: dict[str,
     if len(many):
         out.append(Finding(
             code="compare.multi-candidate-difference", severity="warning",
-            title=f"{len(many):,} units differ in several candidates",
+            title=f"{_units(len(many))} differ in several candidates",
             message=(f"{len(many):,} matched units differ in two or more candidates; net effect on the margin "
                      f"{int(many['margin_effect'].sum()):+,}."),
             location={},
@@ -142,8 +146,8 @@ def one_side_findings(one_side: pd.DataFrame, margins: dict[str, np.ndarray], la
             text = REASON_TEXT[reason].format(parent=parent_label or "unit")
             out.append(Finding(
                 code=f"compare.only-{side}", severity="warning" if reason == "key_mismatch" else "info",
-                title=f"{int(r.sum()):,} units only in {labels[side]}: {text}",
-                message=(f"{int(r.sum()):,} units have figures in {labels[side]} ({side}) but not in "
+                title=f"{_units(int(r.sum()))} only in {labels[side]}: {text}",
+                message=(f"{_units(int(r.sum()))} with figures in {labels[side]} ({side}) but not in "
                          f"{labels[other]}: {text}. Together they carry a margin of {eff:+,} in {labels[side]}."),
                 location={"side": side, "reason": reason},
                 evidence={"margin_effect": eff, "units": int(r.sum()), "reason": reason,
