@@ -15,6 +15,8 @@ BASIS = {
         "valid/registered": "valid votes / registered electors",
         "ballots/registry": "ballots cast / the whole electoral registry", "registry": "the electoral registry total",
         "units": "share of counting units", "electors": "share of registered electors covered",
+        "ballots/registered-transmitted": "ballots cast / electors of the transmitted actas only",
+        "stated": "the figure as stated by the source",
     },
     "es": {
         "valid": "porcentaje de los votos válidos", "ballots": "porcentaje de todos los votos emitidos",
@@ -23,6 +25,8 @@ BASIS = {
         "valid/registered": "votos válidos / electores inscritos",
         "ballots/registry": "votos emitidos / todo el registro electoral", "registry": "el total del registro electoral",
         "units": "porcentaje de las unidades de conteo", "electors": "porcentaje de electores cubiertos",
+        "ballots/registered-transmitted": "votos emitidos / electores de las actas transmitidas solamente",
+        "stated": "la cifra tal como la declara la fuente",
     },
 }
 QUANTITY = {
@@ -58,7 +62,10 @@ def fmt_value(v: float, quantity: str, lang: str, percent: bool | None = None) -
     pct = quantity in _PERCENT_Q if percent is None else percent
     if pct:
         s = f"{v:.2f}"
-        return (s.replace(".", ",") if lang == "es" else s) + (" %" if lang == "es" else "%")
+        s = s.replace(".", ",") if lang == "es" else s
+        if quantity == "margin_points":
+            return s + (" puntos" if lang == "es" else " points")
+        return s + (" %" if lang == "es" else "%")
     if quantity == "ratio":
         s = f"{v:.2f}"
         return s.replace(".", ",") if lang == "es" else s

@@ -184,6 +184,12 @@ class Facts:
         if reg and t.get("valid"):
             out.append(Value("valid/registered", 100 * t["valid"] / reg,
                              f"valid / registered × 100 = {_fmt(t['valid'])} / {_fmt(reg)} × 100"))
+        notes = self.meta.notes or {}
+        rtx = notes.get("registered_transmitted")
+        if region is None and isinstance(rtx, (int, float)) and rtx and t.get("ballots"):
+            out.append(Value("ballots/registered-transmitted", 100 * t["ballots"] / rtx,
+                             f"ballots / electors of the transmitted actas × 100 = {_fmt(t['ballots'])} / "
+                             f"{_fmt(rtx)} × 100"))
         rt = self.meta.registry_total
         if region is None and rt and t.get("ballots") and rt != reg and out:
             out.append(Value("ballots/registry", 100 * t["ballots"] / rt,
@@ -223,9 +229,13 @@ class Facts:
         return [] if not n else [Value("count", n, f"units ({self.meta.unit_level}) = {_fmt(n)}")]
 
     def coverage(self, region=None, **_):
-        if region is not None or not self.meta.expected_units:
+        if region is not None:
             return []
         if self.tally.meta.kind == "published" and len(self.tally.data) == 1:
+            stated = (self.meta.notes or {}).get("actas_transmitted_pct")
+            return [] if stated is None else [Value("stated", float(stated),
+                                                    f"actas transmitted as stated by the source = {stated} %")]
+        if not self.meta.expected_units:
             return []
         n = len(self.tally.data)
         e = self.meta.expected_units
