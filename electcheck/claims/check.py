@@ -132,9 +132,17 @@ class Checker:
                 cid = self.facts[0].opponent(prev_res.candidate) if prev_res.candidate else None
                 rule = "the other candidate of the pair"
             why.append(rule)
+            if q == "ratio" and cid is not None and rule.startswith("nearest name after"):
+                # "twice as many votes as Maduro": the named one is the comparison
+                h = next(h for h in hits if h.key == cid and h.start >= m.end)
+                if re.search(r"\b(as|than|que|de|a)\s+(?:\w+\s+){0,2}$", f[m.end:h.start]):
+                    res.opponent = cid
+                    cid = self.facts[0].opponent(cid)
+                    why.append("the name after 'as'/'than' is the comparison; subject is the other leading candidate")
             res.candidate = cid
             others = [h.key for h in hits if h.key != cid]
-            res.opponent = others[0] if others and q in ("margin_votes", "margin_points", "ratio", "share") else None
+            if res.opponent is None:
+                res.opponent = others[0] if others and q in ("margin_votes", "margin_points", "ratio", "share") else None
         if q in ("votes",) and cid is None:
             q = "ballots"  # "10.26 million votes": all votes cast
             res.quantity = q

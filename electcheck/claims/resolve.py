@@ -62,7 +62,7 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
              prev_mention: Mention | None) -> Resolution:
     """Decide the quantity of number ``m`` from folded document text ``f``."""
     before = f[max(sent_start, m.start - 90):m.start]
-    after = f[m.end:min(sent_end, m.end + 60)]
+    after = re.sub(r"^\s*\([^)]*\)", "", f[m.end:min(sent_end, m.end + 80)])
     clause_before = re.split(r"[;:]|\s-\s|—", before)[-1]
     if m.unit == "money":
         return Resolution("money", why=["a sum of money"])
@@ -83,6 +83,9 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("margin_points", why=["a margin written with % is percentage points"])
         return Resolution("share", why=["percent of the vote"])
     # counts
+    late = re.match(r"^\s*(?:,\s*)?(?:fueron|were|son|are|eran)\s+(validos|valid|nulos|null|invalid|invalidos)\b", after)
+    if late:
+        return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
     if INVALID_AFTER.search(after):
         return Resolution("invalid", why=["null/invalid votes"])
     if VALID.search(after):
@@ -139,7 +142,7 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
     if before:
         h = before[-1]
         return h.key, "nearest name before the number"
-    after = [h for h in hits if h.start >= m.end]
+    after = [h for h in hits if h.start >= m.end and not (h.possessive and _owned_elsewhere(h, f))]
     if after:
         return after[0].key, "nearest name after the number"
     return None, "no candidate named in the sentence"

@@ -17,7 +17,8 @@ from .text import fold, fold_key
 
 #: aliases a newsroom uses that profiles may lack (candidate id -> names)
 SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
-    "EG": ("González", "Gonzalez", "Edmundo González", "González Urrutia", "EGU", "Edmundo"),
+    "EG": ("González", "Gonzalez", "Edmundo González", "González Urrutia", "EGU", "Edmundo",
+           "the opposition", "opposition candidate", "la oposición", "candidato opositor", "el opositor"),
     "NM": ("Maduro", "Nicolás Maduro", "Nicolas Maduro"),
     "LM": ("Luis Eduardo Martínez", "Martínez"),
     "JABE": ("Bertucci", "Javier Bertucci"),
