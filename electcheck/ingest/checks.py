@@ -114,20 +114,34 @@ def valid_invalid_vs_ballots(t: Tally) -> list[Finding]:
 
 
 def ballots_vs_registered(t: Tally) -> list[Finding]:
+    """Votes above registered electors; votes = the larger of ballots and the candidates' sum."""
     reg = _num(t, "registered")
     if reg is None:
         return []
-    voted = _num(t, "ballots")
-    if voted is None:
-        voted = _cands(t).sum(axis=1, min_count=1)
+    cand = _cands(t).sum(axis=1, min_count=1)
+    ballots = _num(t, "ballots")
+    voted = cand if ballots is None else pd.concat([ballots, cand], axis=1).max(axis=1, skipna=True)
     mask = ((voted - reg).fillna(0) > 0).to_numpy() & reg.notna().to_numpy()
     return _finding(t, mask, "votes-gt-registered", "error", "More votes than registered electors",
-                    "{n} rows have more votes than registered electors", extra=["registered"])
+                    "{n} rows have more votes (ballots or candidates' votes, whichever is larger) than "
+                    "registered electors", extra=["registered"])
+
+
+def candidates_vs_ballots(t: Tally) -> list[Finding]:
+    ballots = _num(t, "ballots")
+    if ballots is None:
+        return []
+    cand = _cands(t).sum(axis=1, min_count=1)
+    diff = cand - ballots
+    mask = (diff.fillna(0) > 0).to_numpy()
+    return _finding(t, mask, "candidates-gt-ballots", "error", "More candidate votes than ballots",
+                    "{n} rows: the candidates' votes add up to more than the ballots counted",
+                    extra=["ballots"], net_excess=int(diff[mask].sum()) if mask.any() else 0)
 
 
 CHECKS: list[Callable[[Tally], list[Finding]]] = [
     duplicate_keys, total_rows, negative_counts, all_zero, no_figures,
-    candidates_vs_valid, valid_invalid_vs_ballots, ballots_vs_registered,
+    candidates_vs_valid, valid_invalid_vs_ballots, candidates_vs_ballots, ballots_vs_registered,
 ]
 
 
