@@ -179,3 +179,40 @@ def calibrate(units: Units, module: Any, *, sims: int = 20, resamples: int = 99,
         out["textbook"] = {"label": label(rej_tb, trials_tb), "rejection_rate": rej_tb / trials_tb,
                            "rejections": rej_tb, "trials": trials_tb}
     return out
+
+
+def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resamples: int = 99, seed: int = 0,
+                   max_units: int = 20_000) -> dict[str, dict[str, Any]]:
+    """``calibrate`` for several tests at once, sharing each simulated election (and its draws)."""
+    model = fit_clean(units)
+    ss = np.random.SeedSequence([seed, 7])
+    N = len(model.registered)
+    acc = {m.SLUG: [0, 0, 0, 0] for m in modules}
+    for child in ss.spawn(sims):
+        rng = np.random.default_rng(child)
+        index = np.sort(rng.choice(N, size=max_units, replace=False)) if N > max_units else None
+        clean = simulate_clean(model, rng, index)
+        sub_seed = int(rng.integers(2**31))
+        for mod in modules:
+            a = acc[mod.SLUG]
+            for r in mod.run(clean, seed=sub_seed, resamples=resamples, scoped=False):
+                if r.applicable and r.p_value is not None:
+                    a[1] += 1
+                    a[0] += int(r.p_value <= ALPHA)
+                tb = r.details.get("textbook_p_value")
+                if r.applicable and tb is not None:
+                    a[3] += 1
+                    a[2] += int(tb <= ALPHA)
+    out = {}
+    for slug, (rej, trials, rej_tb, trials_tb) in acc.items():
+        d: dict[str, Any] = {
+            "label": label(rej, trials), "rejection_rate": rej / trials if trials else None,
+            "rejections": rej, "trials": trials, "sims": sims, "resamples": resamples,
+            "units_per_sim": min(N, max_units), "alpha": ALPHA,
+            "mc_error": float(np.sqrt(ALPHA * (1 - ALPHA) / trials)) if trials else None,
+        }
+        if trials_tb:
+            d["textbook"] = {"label": label(rej_tb, trials_tb), "rejection_rate": rej_tb / trials_tb,
+                             "rejections": rej_tb, "trials": trials_tb}
+        out[slug] = d
+    return out

@@ -1,0 +1,110 @@
+"""Shape of the turnout and leader-share distributions: excess of units in the upper tail of their region.
+
+Citation: Klimek et al., PNAS 109(41), 2012 (clean turnout distributions are
+unimodal and roughly Gaussian inside a region; stuffing adds a tail or a
+second peak towards 100 %); Rozenas, "Detecting election fraud from
+irregularities in vote-share distributions", Political Analysis 25(1), 2017.
+
+Statistic: the number of units whose turnout (or leader share) lies more
+than three robust standard deviations (1.4826 × MAD) above their region's
+median, minus the number expected under the clean model of
+``calibration.py``: within a region, each unit's rate follows a Beta law with
+the region's median and robust SD, widened by that unit's own binomial
+noise (its own size). One-sided p-value from the normal approximation to the
+Poisson-binomial count. The details give Sarle's bimodality coefficient.
+
+Assumptions: inside a region a clean election is unimodal. Cannot tell:
+legitimate heterogeneity (a region mixing cities and villages, closed
+institutions such as hospitals and barracks, customary voting) from
+stuffing; does not see fraud that stays inside the bulk of the distribution
+(switching a few percent everywhere).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from .base import Applicability, TestResult
+from .calibration import _robust
+from .fingerprint import strata
+from .units import Units
+
+SLUG = "distribution-shape"
+MIN_UNITS = 300
+K_SD = 3.0
+
+
+def validate(units: Units) -> Applicability:
+    ok = units.usable & (units.share_den > 0)
+    if ok.sum() < MIN_UNITS:
+        return Applicability(False, f"needs ≥ {MIN_UNITS} units with votes; {int(ok.sum())} here")
+    return Applicability(True)
+
+
+def _tail(x: np.ndarray, n: np.ndarray, ok: np.ndarray, g: np.ndarray):
+    k = int(g.max()) + 1 if len(g) else 1
+    exp_p = np.zeros(len(x))
+    hit = np.zeros(len(x), dtype=bool)
+    for gi in range(k):
+        m = ok & (g == gi)
+        if m.sum() < 30:
+            continue
+        med, sd = _robust(x[m])
+        if not sd > 0:
+            continue
+        thr = med + K_SD * sd
+        mu = np.clip(med, 1e-3, 1 - 1e-3)
+        var = sd ** 2 + mu * (1 - mu) / np.maximum(n[m], 1)
+        var = np.minimum(var, 0.95 * mu * (1 - mu))
+        c = mu * (1 - mu) / var - 1
+        exp_p[m] = stats.beta.sf(thr, mu * c, (1 - mu) * c) if thr < 1 else 0.0
+        hit[m] = x[m] > thr
+    return hit, exp_p
+
+
+def _bimodality(x: np.ndarray) -> float:
+    n = len(x)
+    if n < 4:
+        return float("nan")
+    g = stats.skew(x)
+    k = stats.kurtosis(x)
+    return float((g ** 2 + 1) / (k + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
+
+
+def run(units: Units, *, scoped: bool = True, **_: object) -> list[TestResult]:
+    app = validate(units)
+    if not app:
+        return [TestResult(SLUG, "national", "turnout", None, None, False, [app.reason])]
+    g = strata(units)
+    t = units.turnout()
+    s = units.share()
+    base = units.usable & (units.share_den > 0)
+    with np.errstate(invalid="ignore"):
+        ok_t = base & (units.registered > 0) & (t <= 1)
+    out = []
+    subjects = []
+    if ok_t.sum() >= MIN_UNITS:
+        subjects.append(("turnout", t, units.registered, ok_t))
+    subjects.append((f"share|{units.leader_id}", s, units.share_den, base))
+    for subj, x, n, ok in subjects:
+        hit, ep = _tail(x, n, ok, g)
+        for scope, smask in (units.scopes() if scoped else [("national", None)]):
+            m = ok if smask is None else ok & smask
+            if m.sum() < MIN_UNITS:
+                out.append(TestResult(SLUG, scope, subj, None, None, False,
+                                      [f"needs ≥ {MIN_UNITS} units; {int(m.sum())} here"]))
+                continue
+            obs = float(hit[m].sum())
+            e = float(ep[m].sum())
+            sd = float(np.sqrt((ep[m] * (1 - ep[m])).sum()))
+            p = float(stats.norm.sf((obs - e - 0.5) / sd)) if sd > 0 else (1.0 if obs <= e else 0.0)
+            r = TestResult(SLUG, scope, subj, obs - e, p, details={
+                "n_units": int(m.sum()), "observed_tail": obs, "expected_tail": e, "tail_sd": sd,
+                "tail_rule": f"above region median + {K_SD:g} robust SD",
+                "bimodality_coefficient": _bimodality(x[m]),
+            })
+            if smask is None:
+                r.unit_flags = {"TAIL_TURNOUT" if subj == "turnout" else "TAIL_SHARE": np.flatnonzero(hit & m)}
+            out.append(r)
+    return out
