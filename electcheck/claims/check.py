@@ -113,7 +113,7 @@ class Checker:
                     skipped.append(Skipped(m.text, m.start, m.end, m.kind))
                     continue
                 prev_res, prev_m = prev.get(m.unit, (None, None))
-                res = classify(m, f, sent.start, sent.end, prev_res, prev_m)
+                res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
                 claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res))
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
@@ -128,6 +128,9 @@ class Checker:
         why = list(res.why)
         if q in ("votes", "share", "margin_votes", "margin_points", "ratio"):
             cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound)
+            if cid and cid.startswith("~"):
+                res.opponent = cid[1:]
+                cid = self.facts[0].opponent(cid[1:])
             if q == "votes" and cid is None and prev_res is not None and "pair" in " ".join(res.why):
                 cid = self.facts[0].opponent(prev_res.candidate) if prev_res.candidate else None
                 rule = "the other candidate of the pair"

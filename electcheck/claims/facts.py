@@ -110,9 +110,9 @@ class Facts:
     def ballots(self, region=None, **_):
         t = self.counts(region)
         out = []
-        std = self.meta.share_basis
-        order = ("ballots", "valid") if std == "ballots" or t.get("ballots") else ("valid", "ballots")
-        for b in order:
+        if not t.get("ballots"):
+            return []  # without invalid votes the votes cast are not determined
+        for b in ("ballots", "valid"):
             if t.get(b):
                 out.append(Value(b, t[b], f"{b} = {_fmt(t[b])}"))
         return out

@@ -20,13 +20,18 @@ COVERAGE = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|d
                       r"(?:\w+\s+){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
                       r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|votes\s+counted|the\s+count|"
                       r"escrutinio|transmitted|transmitidas|centros|centres|centers|vote\s+count|votes?\s+(?:counted|tallied)|votos\s+(?:escrutados|contados))\b")
+COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|reporting)\b")
 COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|"
                              r"coverage|cobertura)\W*$")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
 MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|win|wins|winning|beat|beats|defeated|"
                            r"gano|gana|ganaria|vencio|aventaja\w*|supera\w*|led|leads|leading|ahead|victory|victoria|"
                            r"triunfo|landslide)\b(?:\s+\w+){0,4}\s+(by|por|de|of)\s+(?:\w+\s+){0,2}$")
-MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap)\b")
+MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap)\s+(?:[\w']+\s+){0,4}?(of|de|by|por|was|fue|es|is|:)"
+                         r"\s+(?:[\w']+\s+){0,2}$")
+MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria)\b")
+VALID_BEFORE = re.compile(r"\b(valid\s+votes|votos\s+validos)(?:\s+emitidos)?\s*(?:was|were|fue|fueron|of|de|:)?\s*$")
+BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(acudieron|votaron|voted|turned\s+out|cast\s+their)\b")
 VOTES = re.compile(r"^\s*(?:de\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|sufragios|ballots?|papeletas|boletas)\b")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
 INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
@@ -40,7 +45,10 @@ UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w+\s+)?(actas?|tally\s+sheets?|tallies|vo
 CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
 TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")
 FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|of\s+the\s+vote|del\s+voto|de\s+los\s+votos(?:\s+validos)?|"
-                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:for|para|por|a\s+favor\s+de|de)\s+$")
+                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:cast\s+|were\s+|was\s+|fueron\s+)?"
+                       r"(?:for|para|por|a\s+favor\s+de|de|went\s+to|in\s+favou?r\s+of)\s+(?:[\w'.-]+\s+){0,4}$")
+OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
+                             r"adversario)(?:'s)?[\s,]*(?:[\w'.-]+\s+){0,3}$")
 VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas)\b")
 WORD = re.compile(r"^\s*(?:[,;:()\"']\s*)?([a-z][a-z'\-]+)")
 LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and", "y", "to", "a", "for", "por",
@@ -59,7 +67,7 @@ class Resolution:
 
 
 def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resolution | None",
-             prev_mention: Mention | None) -> Resolution:
+             prev_mention: Mention | None, has_candidate: bool = False) -> Resolution:
     """Decide the quantity of number ``m`` from folded document text ``f``."""
     before = f[max(sent_start, m.start - 90):m.start]
     after = re.sub(r"^\s*\([^)]*\)", "", f[m.end:min(sent_end, m.end + 80)])
@@ -77,21 +85,27 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("invalid", why=["percent of null/invalid votes"])
         if TURNOUT.search(clause_before[-60:]) or TURNOUT.search(after[:30]):
             return Resolution("turnout", why=["turnout cue"])
-        if COVERAGE.search(after) or COVERAGE_BEFORE.search(clause_before):
+        if COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before):
             return Resolution("coverage", why=["share of counting units"])
-        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-30:]):
+        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
             return Resolution("margin_points", why=["a margin written with % is percentage points"])
         return Resolution("share", why=["percent of the vote"])
     # counts
     late = re.match(r"^\s*(?:,\s*)?(?:fueron|were|son|are|eran)\s+(validos|valid|nulos|null|invalid|invalidos)\b", after)
     if late:
         return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
+    if MARGIN_AFTER.search(after):
+        return Resolution("margin_votes", why=["a vote majority/margin"])
+    if VALID_BEFORE.search(clause_before):
+        return Resolution("valid", why=["valid votes"])
+    if BALLOTS_AFTER.search(after):
+        return Resolution("ballots", why=["people who voted"])
     if INVALID_AFTER.search(after):
         return Resolution("invalid", why=["null/invalid votes"])
     if VALID.search(after):
         return Resolution("valid", why=["valid votes"])
     if VOTES.search(after):
-        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-40:]):
+        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
             return Resolution("margin_votes", why=["a margin in votes"])
         return Resolution("votes", why=["votes"])
     if ELECTORS.search(after):
@@ -103,7 +117,7 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("units", why=["counting units"])
     if CENTRES.search(after):
         return Resolution("other", why=["voting centres are not the counting unit"])
-    if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-30:]):
+    if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
         return Resolution("margin_votes", why=["a margin"])
     if (prev is not None and prev_mention is not None and prev.quantity in ("votes", "share")
             and prev_mention.unit == m.unit and TO_LINK.search(_link_text(f, prev_mention, m))):
@@ -113,7 +127,7 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("other", why=[f"counts '{w.group(1)}', not a quantity in the data"])
     if re.match(r"^\s*(?:de\s+)?(?:personas|people)\b", after):
         return Resolution("other", why=["people, not votes"])
-    if m.readings and m.readings[0].value >= 1000 and VOTE_CONTEXT.search(f[sent_start:sent_end]):
+    if m.readings and m.readings[0].value >= 1000 and (has_candidate or VOTE_CONTEXT.search(f[sent_start:sent_end])):
         return Resolution("votes", why=["a large count in a sentence about votes"])
     return Resolution("none", why=["no quantity named"])
 
@@ -129,6 +143,13 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
     """The candidate a number is about, with the rule used."""
     if not hits:
         return None, "no candidate named in the sentence"
+    for h in hits:
+        if 0 <= h.start - m.end <= 40 and FOR_AFTER.search(f[m.end:h.start]):
+            return h.key, "named after the number ('for …')"
+    if OPPONENT_BEFORE.search(f[max(sent_start, m.start - 40):m.start]):
+        before = [h for h in hits if h.end <= m.start]
+        if before:
+            return "~" + before[-1].key, "'his rival': the opponent of the candidate named before"
     for h in hits:
         if h.possessive and 0 <= m.start - h.end <= 4:
             return h.key, "possessive before the number"
