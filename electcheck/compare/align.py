@@ -36,6 +36,55 @@ REASON_TEXT = {
 
 
 @dataclass
+class Codes:
+    """A factorised text column: ``codes`` (-1 = missing) into ``uniques``; ``side_*`` mark which
+    values occur on each side (for "is the enclosing unit on the other side?")."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+    on_official: np.ndarray
+    on_independent: np.ndarray
+
+    def values(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        c = self.codes if rows is None else self.codes[rows]
+        out = self.uniques[np.where(c < 0, 0, c)] if len(self.uniques) else np.full(len(c), None, object)
+        out = out.astype(object)
+        out[c < 0] = None
+        return out
+
+
+def _factorize(s: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    if s is None:
+        return np.empty(0, np.int64), np.empty(0, object)
+    codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    return np.asarray(codes, np.int64), np.asarray(uniq, dtype=object)
+
+
+def _combine_codes(o: pd.Series | None, o_pos: np.ndarray, i: pd.Series | None, i_pos: np.ndarray,
+                   n: int) -> Codes:
+    co, uo = _factorize(o)
+    ci, ui = _factorize(i)
+    uniques = pd.Index(uo).append(pd.Index(ui)).unique() if len(uo) or len(ui) else pd.Index([], dtype=object)
+    uniques = np.asarray(uniques, dtype=object)
+    lookup = pd.Index(uniques)
+    map_o = lookup.get_indexer(uo) if len(uo) else np.empty(0, np.int64)
+    map_i = lookup.get_indexer(ui) if len(ui) else np.empty(0, np.int64)
+    codes = np.full(n, -1, np.int64)
+    on_o = np.zeros(len(uniques), bool)
+    on_i = np.zeros(len(uniques), bool)
+    if i is not None:
+        mi = np.where(ci >= 0, map_i[np.where(ci >= 0, ci, 0)], -1)
+        codes[i_pos] = mi
+        on_i[mi[mi >= 0]] = True
+    if o is not None:
+        mo = np.where(co >= 0, map_o[np.where(co >= 0, co, 0)], -1)
+        keep = mo >= 0
+        codes[o_pos[keep]] = mo[keep]
+        on_o[mo[keep]] = True
+    return Codes(codes, uniques, on_o, on_i)
+
+
+@dataclass
 class Aligned:
     """Both sides on one index (sorted union of unit ids)."""
 
@@ -48,7 +97,8 @@ class Aligned:
     in_independent: np.ndarray
     fig_official: np.ndarray      # bool: row has candidate figures
     fig_independent: np.ndarray
-    hierarchy: pd.DataFrame       # hierarchy columns, official first then independent
+    #: hierarchy column -> Codes over the aligned units (official's value first, else independent's)
+    hierarchy: dict[str, "Codes"]
     levels: list[str]
 
     @property
@@ -84,9 +134,9 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
 
             raise InputError(f"the {name} tally has duplicate unit_id {dup!r} at this level",
                              hint="Each unit must appear once; check the ingest findings for duplicate keys")
-    idx = o.index.union(i.index).sort_values()
-    o_pos = idx.get_indexer(o.index)
-    i_pos = idx.get_indexer(i.index)
+    idx = o.index if o.index.equals(i.index) else o.index.union(i.index).sort_values()
+    o_pos = np.arange(len(idx)) if idx is o.index else idx.get_indexer(o.index)
+    i_pos = np.arange(len(idx)) if o.index.equals(i.index) else idx.get_indexer(i.index)
     cols = list(candidates) + list(counts)
     n = len(idx)
     O = np.full((n, len(cols)), np.nan)
@@ -105,16 +155,10 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
         for c in (lv, f"{lv}_code"):
             if (c in o.columns or c in i.columns) and c not in hier_cols:
                 hier_cols.append(c)
-    hier = pd.DataFrame(index=idx)
+    hier = {}
     for c in hier_cols:
-        s = pd.Series(pd.NA, index=idx, dtype="string")
-        if c in i.columns:
-            s.iloc[i_pos] = i[c].astype("string").to_numpy()
-        if c in o.columns:
-            vals = o[c].astype("string").to_numpy()
-            cur = s.iloc[o_pos]
-            s.iloc[o_pos] = np.where(pd.isna(vals), cur.to_numpy(), vals)
-        hier[c] = s
+        hier[c] = _combine_codes(o[c] if c in o.columns else None, o_pos,
+                                 i[c] if c in i.columns else None, i_pos, n)
     return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels)
 
 
@@ -129,52 +173,58 @@ def loose_key(s: pd.Series) -> pd.Series:
     return s.str.replace(_LOOSE, "|", regex=True)
 
 
-def parent_key(levels: list[str], hierarchy: pd.DataFrame) -> str | None:
+def parent_key(levels: list[str], hierarchy: dict) -> str | None:
     """Column of the lowest enclosing level present in ``hierarchy`` (code preferred)."""
     for lv in reversed(levels):
         for c in (f"{lv}_code", lv):
-            if c in hierarchy.columns:
+            if c in hierarchy:
                 return c
     return None
 
 
-def explain_one_side(al: Aligned, o_frame: pd.DataFrame, i_frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per unit with figures on one side only: unit_id, side, reason, parent, counterpart."""
+def explain_one_side(al: Aligned, level: str | None = None) -> pd.DataFrame:
+    """One row per unit with figures on one side only: unit_id, side, reason, parent, counterpart.
+
+    ``level``: the level compared (its own column is not an enclosing unit)."""
     rows = []
-    pcol = parent_key(al.levels, al.hierarchy)
-    for side, mine_fig, other_in, other_fig, other_frame in (
-            ("official", al.only_official, al.in_independent, al.fig_independent, i_frame),
-            ("independent", al.only_independent, al.in_official, al.fig_official, o_frame)):
+    pcol = parent_key([lv for lv in al.levels if lv != level], al.hierarchy)
+    pc = al.hierarchy.get(pcol) if pcol else None
+    for side, mine_fig, other_in, other_fig in (
+            ("official", al.only_official, al.in_independent, al.fig_independent),
+            ("independent", al.only_independent, al.in_official, al.fig_official)):
         mask = mine_fig
         if not mask.any():
             continue
         ids = al.unit_id[mask]
         reason = np.where(other_in[mask], "no_figures", "absent").astype(object)
         counterpart = np.full(mask.sum(), None, dtype=object)
-        parent = (al.hierarchy[pcol].to_numpy()[mask] if pcol else np.full(mask.sum(), None, dtype=object))
+        parent = pc.values(mask) if pc is not None else np.full(mask.sum(), None, dtype=object)
         # key written differently: compare loose keys with the other side's unmatched units
         other_unmatched = other_fig & ~(al.fig_official & al.fig_independent) & ~mine_fig
-        if other_unmatched.any():
+        if other_unmatched.any() and (reason == "absent").any():
             mine_loose = loose_key(pd.Series(ids, dtype="string")).to_numpy()
             oth_ids = al.unit_id[other_unmatched]
-            oth = pd.Series(np.asarray(oth_ids, dtype=object), index=loose_key(pd.Series(oth_ids, dtype="string")).to_numpy())
+            oth = pd.Series(np.asarray(oth_ids, dtype=object),
+                            index=loose_key(pd.Series(oth_ids, dtype="string")).to_numpy())
             oth = oth[~oth.index.duplicated()]
             hit = pd.Series(mine_loose).map(oth).to_numpy()
             km = (reason == "absent") & pd.notna(hit)
             reason[km] = "key_mismatch"
             counterpart[km] = hit[km]
-        if pcol and pcol in other_frame.columns:
-            other_parents = pd.Index(other_frame[pcol].dropna().astype("string").unique())
+        if pc is not None:
+            on_other = pc.on_independent if side == "official" else pc.on_official
+            codes = pc.codes[mask]
             still = reason == "absent"
-            pres = pd.Index(pd.Series(parent, dtype="string")).isin(other_parents)
+            pres = np.where(codes >= 0, on_other[np.where(codes >= 0, codes, 0)], False) if len(on_other) \
+                else np.zeros(len(codes), bool)
             reason[still & pres] = "parent_present"
-            reason[still & ~pres & pd.notna(parent)] = "parent_missing"
+            reason[still & ~pres & (codes >= 0)] = "parent_missing"
         rows.append(pd.DataFrame({"unit_id": np.asarray(ids, dtype=object), "side": side,
                                   "reason": reason, "parent": parent, "counterpart": counterpart}))
     if not rows:
-        return pd.DataFrame({"unit_id": pd.Series(dtype=object), "side": pd.Series(dtype=object),
-                             "reason": pd.Series(dtype=object), "parent": pd.Series(dtype=object),
-                             "counterpart": pd.Series(dtype=object)})
-    out = pd.concat(rows, ignore_index=True)
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in ("unit_id", "side", "reason", "parent",
+                                                                  "counterpart")})
+    else:
+        out = pd.concat(rows, ignore_index=True)
     out.attrs["parent_column"] = pcol
     return out

@@ -34,7 +34,9 @@ class Bound:
     declared_winner: str
     compared_with: str
     uncovered_electors: int
-    uncovered_electors_is_upper_bound: bool
+    #: "exact", "upper bound" (some covered units' electors are lower bounds) or "approximate"
+    #: (the registry total itself is a sum over listed units, some without figures)
+    uncovered_electors_basis: str
     declared: dict[str, int]
     counted: dict[str, int]
     # winner's total
@@ -67,7 +69,7 @@ class Bound:
 
 
 def compute_bound(declared: dict[str, int], counted: dict[str, int], candidates: list[str],
-                  uncovered: int, uncovered_is_upper: bool, declared_voters: int | None,
+                  uncovered: int, uncovered_basis: str, declared_voters: int | None,
                   counted_voters: int | None, names: dict[str, str] | None = None,
                   assumptions: list[str] | None = None) -> Bound | None:
     names = names or {}
@@ -91,7 +93,7 @@ def compute_bound(declared: dict[str, int], counted: dict[str, int], candidates:
     reachable = not floor and extra <= U
     b = Bound(
         declared_winner=w, compared_with=lead_i, uncovered_electors=U,
-        uncovered_electors_is_upper_bound=uncovered_is_upper,
+        uncovered_electors_basis=uncovered_basis,
         declared={c: int(declared[c]) for c in cands}, counted={c: int(counted[c]) for c in cands},
         declared_winner_total=int(declared[w]), max_winner_total=int(max_w),
         winner_total_reachable=bool(max_w >= declared[w]), winner_votes_needed=int(max(need, 0)),
@@ -114,15 +116,16 @@ def compute_bound(declared: dict[str, int], counted: dict[str, int], candidates:
 def verdict_text(b: Bound, names: dict[str, str]) -> str:
     W = names.get(b.declared_winner, b.declared_winner)
     R = names.get(b.compared_with, b.compared_with)
-    up = "at most " if b.uncovered_electors_is_upper_bound else ""
+    up = {"upper bound": "at most ", "approximate": "about "}.get(b.uncovered_electors_basis, "")
+    U = f"the uncovered electors ({up}{b.uncovered_electors:,})"
     parts = []
     if b.declared_result_reachable:
-        parts.append(f"The declared result is within reach: the {up}{b.uncovered_electors:,} uncovered "
-                     f"electors could supply the {b.extra_votes_needed:,} votes it adds to the tally.")
+        parts.append(f"The declared result is within reach: {U} could supply the "
+                     f"{b.extra_votes_needed:,} votes it adds to the tally.")
     else:
         parts.append("The declared result is out of reach of the tally sheets.")
     if not b.winner_can_lead:
-        parts.append(f"Even if all {up}{b.uncovered_electors:,} uncovered electors had voted for {W}, "
+        parts.append(f"Even if all {U} had voted for {W}, "
                      f"{W} would end at most {-b.max_winner_margin:,} votes behind {R} "
                      f"(counted margin {b.counted_margin:,}); the declared margin was {b.declared_margin:+,}.")
     elif not b.declared_margin_reachable:
@@ -132,15 +135,15 @@ def verdict_text(b: Bound, names: dict[str, str]) -> str:
         parts.append(f"The declared total for {names.get(c, c)} ({f['declared']:,}) is "
                      f"{f['shortfall']:,} below the {f['counted']:,} votes already on the tally sheets.")
     if b.winner_total_reachable:
-        share = f" ({b.share_of_uncovered_needed:.1%} of them)" if b.share_of_uncovered_needed is not None else ""
+        share = f", {b.share_of_uncovered_needed:.1%} of them" if b.share_of_uncovered_needed is not None else ""
         parts.append(f"{W}'s declared {b.declared_winner_total:,} alone would need {b.winner_votes_needed:,} "
-                     f"of the {up}{b.uncovered_electors:,} uncovered electors{share}.")
+                     f"of {U}{share}.")
     else:
         parts.append(f"{W}'s declared {b.declared_winner_total:,} is above {b.max_winner_total:,}, the "
                      f"{b.counted[b.declared_winner]:,} counted plus every uncovered elector.")
     if b.max_uncovered_voters is not None:
         verdict = "reachable" if b.winner_total_reachable_by_declared_voters else "out of reach"
-        parts.append(f"By the authority's own count of {b.declared_voters:,} voters, at most "
+        parts.append(f"By the official source's own count of {b.declared_voters:,} voters, at most "
                      f"{b.max_uncovered_voters:,} voted outside the tally sheets, so {W} could reach at most "
                      f"{b.max_winner_total_by_declared_voters:,}: the declared total is {verdict}.")
     return " ".join(parts)

@@ -45,8 +45,8 @@ def discrepancy_frame(al: Aligned, D: np.ndarray, differ: np.ndarray, winner: st
     cands = al.columns[:k]
     idx = np.flatnonzero(differ)
     out = pd.DataFrame({"unit_id": np.asarray(al.unit_id[idx], dtype=object)})
-    for c in al.hierarchy.columns:
-        out[c] = al.hierarchy[c].to_numpy()[idx]
+    for c, codes in al.hierarchy.items():
+        out[c] = codes.values(idx)
     Dk = D[idx, :k]
     for j, c in enumerate(cands):
         out[f"{c}_official"] = al.official[idx, j]

@@ -76,9 +76,9 @@ def region_findings(roll: pd.DataFrame, cands: list[str], names: dict[str, str],
         if higher:
             title = (f"{area}: official count higher for "
                      + " and ".join(names.get(c, c) for c in higher)
-                     + f" across {rec['differing']:,} differing units")
+                     + f" across {_units(rec['differing'])} that differ")
         else:
-            title = f"{area}: {rec['differing']:,} units differ"
+            title = f"{area}: {_units(rec['differing'])} differ"
         eff = 0 if pd.isna(rec["margin_effect"]) else int(rec["margin_effect"])
         out.append(Finding(
             code="compare.region-difference", severity="warning",

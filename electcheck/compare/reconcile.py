@@ -136,7 +136,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     w, r = margin_pair(totals["official"], plan.ids)
     effect = margin_effect(al, D, w, r)
     disc = discrepancy_frame(al, D, differ, w, r)
-    one_side = explain_one_side(al, o_df, i_df)
+    one_side = explain_one_side(al, lv)
     names = plan.names
 
     def unit_margin(arr: np.ndarray) -> np.ndarray:
@@ -182,7 +182,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     # roll-ups ------------------------------------------------------------
     rollups: dict[str, pd.DataFrame] = {}
     for lvl in levels:
-        if f"{lvl}_code" in al.hierarchy.columns or lvl in al.hierarchy.columns:
+        if f"{lvl}_code" in al.hierarchy or lvl in al.hierarchy:
             rollups[lvl] = rollup(al, D, differ, effect, lvl, w, r)
     rollups[NATION] = rollup(al, D, differ, effect, NATION, w, r)
 
@@ -212,6 +212,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     reg = registry_total(official, independent)
     i_cand = candidate_frame(independent, plan, "independent")
     i_fig = i_cand.notna().any(axis=1).to_numpy()
+    registry_complete = reg[0] is not None
     if reg[0] is None:
         reg = _listed_registry(official, independent, registered_from)
     cov_i, x_used = coverage(independent, i_fig, registered_from, reg, independent.candidate_ids)
@@ -237,7 +238,9 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
                        f"({cov_i.registered_lower_bound_units:,} units)",
                        "worst case: every uncovered elector voted, and voted for the declared winner"]
         bound = compute_bound(totals["official"], counted, plan.ids, cov_i.uncovered_electors,
-                              cov_i.covered_registered_is_lower_bound, _voters(totals["official"]),
+                              "upper bound" if (registry_complete and cov_i.covered_registered_is_lower_bound)
+                              else ("exact" if registry_complete else "approximate"),
+                              _voters(totals["official"]),
                               counted_voters, names, assumptions + cov_i.notes)
         if bound is None:
             bound_note = "fewer than two candidates with figures on both sides"
@@ -263,14 +266,16 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         if s_level and lists_all:
             key = independent.level_key(s_level)
             x_frame, _ = unit_registered(independent, registered_from)
-            g = pd.DataFrame({"h": independent.data[key].astype("string").fillna("<none>").to_numpy(),
-                              "x": x_frame})
-            population = pd.DataFrame({
-                "N": g.groupby("h")["x"].size(),
-                "X": g.groupby("h")["x"].sum(min_count=1).where(g.groupby("h")["x"].count()
-                                                                == g.groupby("h")["x"].size()),
-            })
-            strata = g["h"].to_numpy()[sample]
+            hcodes, huniq = pd.factorize(independent.data[key].astype("string").fillna("<none>"))
+            nh = len(huniq)
+            known = ~np.isnan(x_frame)
+            N_h = np.bincount(hcodes, minlength=nh)
+            X_h = np.bincount(hcodes[known], weights=x_frame[known], minlength=nh)
+            K_h = np.bincount(hcodes[known], minlength=nh)
+            population = pd.DataFrame({"N": N_h, "X": np.where(K_h == N_h, X_h, np.nan)},
+                                      index=pd.Index(np.asarray(huniq, dtype=object).astype(str)))
+            population = population.sort_index()
+            strata = np.asarray(huniq, dtype=object).astype(str)[hcodes][sample]
         else:
             if s_level:
                 est_notes.append(
