@@ -1,0 +1,105 @@
+"""electcheck audit CONFIG|--example NAME -o DIR, and electcheck verify DIR."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import InputError
+from . import app
+from .common import Format, FormatOpt, QuietOpt, emit, info, to_json
+
+
+class _Progress:
+    """A rich status line on stderr, only on a terminal and not under -q."""
+
+    def __init__(self, quiet: bool):
+        self.live = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.live = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self.task = self.live.add_task("audit", total=None)
+
+    def __enter__(self):
+        if self.live:
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *a):
+        if self.live:
+            self.live.__exit__(*a)
+
+    def __call__(self, message: str) -> None:
+        if self.live:
+            self.live.update(self.task, description=message)
+
+
+@app.command("audit")
+def audit(
+    config: Optional[str] = typer.Argument(None, help="Audit config (TOML)."),
+    example: Optional[str] = typer.Option(None, "--example", help="A packaged example config by name "
+                                          "(venezuela-2024, indonesia-2019, russia-2024)."),
+    output: str = typer.Option(..., "--output", "-o", help="Report folder to write."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (default: the config's)."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Run a whole audit and write report.html, report.md, results.json, charts/ and run.json."""
+    from ..report import load_config, load_example, run_audit, write_report
+    from ..report.config import example_text
+
+    if (config is None) == (example is None):
+        raise InputError("give a config file or --example NAME (not both)")
+    if example:
+        cfg, text = load_example(example), example_text(example)
+    else:
+        cfg, text = load_config(config), Path(config).read_text(encoding="utf-8")
+    t0 = time.monotonic()
+    with _Progress(quiet) as prog:
+        res = run_audit(cfg, seed=seed, progress=prog)
+        prog("writing report")
+        m = write_report(res, output, command=["electcheck", *sys.argv[1:]], config_text=text)
+    for sec in ("compare", "claims", "forensics"):
+        s = res.sections.get(sec)
+        if isinstance(s, dict) and s.get("available") is False:
+            info(f"note: section {sec} not available: {s.get('reason')}", quiet)
+    info(f"wrote {len(m['outputs']) + 1} files to {output} in {time.monotonic() - t0:.1f} s "
+         f"(open {Path(output) / 'report.html'})", quiet)
+
+
+@app.command("verify")
+def verify(
+    directory: str = typer.Argument(..., help="A report folder written by 'electcheck audit'."),
+    fmt: Format = FormatOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Re-run an audit from DIR/run.json and report any difference (exit 1 if any)."""
+    from ..report import verify as do_verify
+
+    with _Progress(quiet) as prog:
+        r = do_verify(directory, progress=prog)
+    if fmt is Format.json:
+        emit(to_json(r.to_dict()))
+    else:
+        lines = []
+        if r.version_note:
+            lines.append(f"note: {r.version_note}")
+        for c in r.changed_inputs:
+            lines.append(f"input changed: {c['name']} ({c['path']}): SHA-256 {c['found']} "
+                         f"≠ recorded {c['expected']}")
+        for n in r.missing_inputs:
+            lines.append(f"input missing: {n}")
+        for f in r.edited_outputs:
+            lines.append(f"output edited since the run: {f}")
+        for f in r.changed_outputs:
+            lines.append(f"output differs on re-run: {f}")
+        lines.append("verified: the report re-runs identically" if r.ok else "NOT verified")
+        emit("\n".join(lines) + "\n")
+    if not r.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,58 @@
+"""report.md: the same findings as the HTML, as Markdown (charts linked as PNG)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .html import _num
+
+
+def _cell(v: Any) -> str:
+    s = _num(v) if not isinstance(v, str) else v
+    return s.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_cell(v) for v in r) + " |" for r in rows]
+    return out
+
+
+def _text(s: Any) -> str:
+    return str(s).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_markdown(audit) -> str:
+    d = audit.to_dict()
+    L = [f"# {_text(d['title'])}", "", f"electcheck {d['electcheck_version']}, seed {d['seed']}.", "",
+         "## What the data show", ""]
+    for h in d["headlines"]:
+        L.append(f"- {_text(h['text'])}")
+    for k in ("compare", "claims", "forensics"):
+        s = d["sections"].get(k)
+        if isinstance(s, dict) and s.get("available") is False:
+            L.append(f"- **The {k} section is not available:** {_text(s.get('reason'))}")
+    L.append("")
+    for c in audit.charts:
+        L += [f"![{_text(c.alt)}](charts/{c.slug}.png)", "", f"*{_text(c.subtitle)}* Data: `charts/{c.slug}.csv`.", ""]
+    cl = d["sections"].get("claims")
+    if cl and cl.get("available"):
+        L += ["## Claims checked", ""]
+        for f in cl["files"]:
+            L += [f"### {_text(f['file'])}", ""]
+            L += _table(["claim", "quantity", "in the data", "verdict"],
+                        [[c.get("text"), c.get("quantity") or "", c.get("actual"), c.get("verdict")]
+                         for c in f["claims"]])
+            L.append("")
+    fx = d["sections"].get("forensics")
+    if fx and fx.get("available"):
+        L += ["## Forensic tests", "", f"Source {_text(fx['source'])}; {fx['resamples']} resamples; "
+              f"{fx['family'].get('method')} across {fx['family'].get('size')} results.", ""]
+        L += _table(["test", "subject", "statistic", "p", "q", "applies"],
+                    [[t["test"], t["subject"], t.get("statistic"), t.get("p_value"), t.get("q_value"),
+                      t.get("applicable")] for t in fx["tests"]])
+        L.append("")
+    L += ["## Inputs", ""]
+    L += _table(["input", "used as", "SHA-256"], [[i["name"], i["source"], i["sha256"]] for i in d["inputs"]])
+    L.append("")
+    return "\n".join(L)
