@@ -59,7 +59,10 @@ class ParsedCounts:
 def parse_counts(cells: pd.Series, locale: str = "auto") -> ParsedCounts:
     """Parse a column of text cells into nullable integers."""
     loc = canonical_locale(locale)
-    arr = pa.array(cells.astype("string").to_numpy(na_value=None), type=pa.large_string())
+    arr = _arrow_strings(cells)
+    fast = _try_plain_cast(arr)
+    if fast is not None:
+        return ParsedCounts(pd.Series(fast, index=cells.index), np.zeros(len(cells), dtype=bool))
     s = pc.utf8_trim_whitespace(pc.replace_substring(arr, "\u00a0", " "))
     s = pc.replace_substring(s, "\u202f", " ")
     is_null = pc.fill_null(pc.or_(pc.is_null(s), pc.is_in(s, value_set=pa.array(NULL_TOKENS))), True)
@@ -93,9 +96,12 @@ def parse_counts(cells: pd.Series, locale: str = "auto") -> ParsedCounts:
     digits = pc.if_else(is_null, pa.scalar(None, pa.large_string()), digits)
     too_long = pc.fill_null(pc.greater(pc.utf8_length(digits), 16), False)
     digits = pc.if_else(too_long, pa.scalar(None, pa.large_string()), digits)
+    digits = pc.replace_substring_regex(digits, r"^\+", "")
+    castable = pc.fill_null(pc.match_substring_regex(digits, r"^-?\d+$"), False)
+    digits = pc.if_else(castable, digits, pa.scalar(None, pa.large_string()))
     values = pc.cast(digits, pa.int64())
     bad = pc.and_(present, pc.is_null(values))
-    out = pd.array(values.to_pandas(), dtype="Int64")
+    out = _to_int64_array(values)
     bad_np = np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool)
     huge = np.asarray(pc.fill_null(pc.greater(pc.abs(values), INT_LIMIT), False).to_numpy(zero_copy_only=False),
                       dtype=bool)
@@ -103,3 +109,32 @@ def parse_counts(cells: pd.Series, locale: str = "auto") -> ParsedCounts:
         bad_np |= huge
         out[huge] = pd.NA
     return ParsedCounts(pd.Series(out, index=cells.index), bad_np, grouping=grouping)
+
+
+def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
+    """The cells as an Arrow string array, without a round trip through Python objects."""
+    if not isinstance(cells.dtype, pd.StringDtype) or cells.dtype.storage != "pyarrow":
+        cells = cells.astype(pd.StringDtype("pyarrow"))
+    arr = pa.chunked_array(cells.array._pa_array) if hasattr(cells.array, "_pa_array") else \
+        pa.chunked_array([pa.array(cells.to_numpy(na_value=None), type=pa.large_string())])
+    return arr.cast(pa.large_string())
+
+
+def _to_int64_array(values: pa.ChunkedArray | pa.Array) -> pd.arrays.IntegerArray:
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    data = np.asarray(values.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return pd.arrays.IntegerArray(data, mask)
+
+
+def _try_plain_cast(arr: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
+    """Fast path: every present cell is a plain integer Arrow can cast directly."""
+    if len(arr) == 0:
+        return None
+    try:
+        values = pc.cast(arr, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if (pc.max(pc.abs(values)).as_py() or 0) > INT_LIMIT:
+        return None
+    return _to_int64_array(values)

@@ -21,6 +21,22 @@ TOTAL_WORDS = re.compile(r"^\s*(grand\s+)?(total(es)?|total general|suma total|s
                          re.IGNORECASE)
 
 
+def _matches_total(s: pd.Series) -> np.ndarray:
+    """Whole-cell "total" labels, vectorised in Arrow (RE2) rather than per cell in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..numbers import _arrow_strings
+
+    arr = _arrow_strings(s)
+    short = pc.fill_null(pc.less_equal(pc.utf8_length(arr), 20), False)  # labels are short
+    if not pc.any(short).as_py():
+        return np.zeros(len(s), dtype=bool)
+    hit = pc.and_(short, pc.match_substring_regex(pc.if_else(short, arr, pa.scalar("", arr.type)),
+                                                 TOTAL_WORDS.pattern, ignore_case=True))
+    return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _examples(t: Tally, mask: np.ndarray, extra: list[str] | None = None) -> list[dict]:
     cols = ["unit_id", "source_row", *(extra or [])]
     sub = t.data.loc[mask, [c for c in cols if c in t.data.columns]].head(MAX_EXAMPLES)
@@ -58,7 +74,7 @@ def total_rows(t: Tally) -> list[Finding]:
     text_cols = [c for c in t.data.columns if c == "unit_id" or c in t.meta.hierarchy]
     mask = np.zeros(len(t.data), dtype=bool)
     for c in text_cols:
-        mask |= t.data[c].astype("string").str.fullmatch(TOTAL_WORDS).fillna(False).to_numpy(dtype=bool)
+        mask |= _matches_total(t.data[c])
     cands = _cands(t).fillna(0).to_numpy(dtype=np.int64)
     if len(cands) > 2:  # a row equal to the sum of all the others
         total = cands.sum(axis=0)

@@ -296,27 +296,20 @@ def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
         raise InputError("this is not a text table (it contains binary data)", file=str(p),
                          hint="Pass a CSV, TSV, XLSX, JSON or Parquet file")
     encoding = detect_encoding(data) if opts.encoding == "auto" else opts.encoding
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as e:
-        line = data[: getattr(e, "start", 0)].count(b"\n") + 1
-        raise InputError(f"cannot be read as {encoding}", file=str(p), row=line,
-                         hint="Try --encoding latin-1 (or cp1252), or leave --encoding out to detect it") from None
-    text = text.lstrip("\ufeff")
-    longest = max((len(x) for x in text[: 32 << 20].split("\n", 1000)[:1000]), default=0)
-    delimiter = detect_delimiter(text[:65536]) if opts.delimiter == "auto" else opts.delimiter
+    buf, text_head = _as_utf8(p, data, encoding)
+    longest = max((len(x) for x in buf[: 32 << 20].split(b"\n", 1000)[:1000]), default=0)
+    delimiter = detect_delimiter(text_head) if opts.delimiter == "auto" else opts.delimiter
     if opts.header_row is None:
-        head_rows = list(csv.reader(io.StringIO("\n".join(text[:65536].splitlines()[:40])), delimiter=delimiter))
+        head_rows = list(csv.reader(io.StringIO("\n".join(text_head.splitlines()[:40])), delimiter=delimiter))
         header_row = guess_header_row([[c or None for c in r] for r in head_rows]) + 1
     else:
         header_row = opts.header_row
-    table, bad = _arrow_parse(p, text, delimiter, header_row, longest)
+    table, bad = _arrow_parse(p, buf, delimiter, header_row, longest, opts.na_values)
     header = _clean_header(table.column_names)
-    cells = pd.DataFrame({h: table.column(i).to_pandas(types_mapper=pd.ArrowDtype).astype("string")
-                          for i, h in enumerate(header)})
-    if opts.na_values:
-        cells = cells.mask(cells.isin(list(opts.na_values)))
-    numbers = _row_numbers(text, header_row, len(cells), bad)
+    string_dtype = pd.StringDtype("pyarrow")
+    mapper = {pa.string(): string_dtype, pa.large_string(): string_dtype}.get
+    cells = pd.DataFrame({h: table.column(i).to_pandas(types_mapper=mapper) for i, h in enumerate(header)})
+    numbers = _row_numbers(buf, header_row, len(cells), bad)
     quarantine = [QuarantinedRow(str(p), line, "", txt[:200], reason,
                                  "Fix the row so it has one cell per column (check for a stray delimiter "
                                  "or quote)", txt[:2000])
@@ -324,7 +317,32 @@ def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
     return RawTable(str(p), header, cells, numbers, quarantine, encoding, delimiter, "csv")
 
 
-def _arrow_parse(p: Path, text: str, delimiter: str, header_row: int, longest: int):
+def _as_utf8(p: Path, data: bytes, encoding: str) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes (no BOM) and its first 64 KB as text.
+
+    UTF-8 input is passed through without a decode/encode round trip (it was
+    validated by ``detect_encoding`` or is validated here).
+    """
+    enc = encoding.lower().replace("_", "-")
+    try:
+        if enc in ("utf-8", "utf8", "utf-8-sig"):
+            buf = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+            buf.decode("utf-8")  # validate (raises with the offset of the first bad byte)
+        else:
+            buf = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+    except (UnicodeDecodeError, LookupError) as e:
+        line = data[: getattr(e, "start", 0)].count(b"\n") + 1
+        if isinstance(e, LookupError):
+            raise InputError(f"unknown encoding {encoding!r}", file=str(p),
+                             hint="Use utf-8, utf-8-sig, latin-1 or cp1252, or leave --encoding out") from None
+        raise InputError(f"cannot be read as {encoding}", file=str(p), row=line,
+                         hint="Try --encoding latin-1 (or cp1252), or leave --encoding out to detect it") from None
+    head = buf[:65536].decode("utf-8", errors="ignore")
+    return buf, head
+
+
+def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: int,
+                 na_values: tuple[str, ...] = ()):
     bad: list[tuple[int, str, str]] = []
 
     def on_invalid(row) -> str:
@@ -332,7 +350,6 @@ def _arrow_parse(p: Path, text: str, delimiter: str, header_row: int, longest: i
                     f"row has {row.actual_columns} cells, the header has {row.expected_columns}"))
         return "skip"
 
-    buf = text.encode("utf-8")
     block = max(1 << 20, min(MAX_LINE, 4 * len(buf.split(b"\n", 1)[0]) + (1 << 20)))
     try:
         table = pacsv.read_csv(
@@ -341,7 +358,8 @@ def _arrow_parse(p: Path, text: str, delimiter: str, header_row: int, longest: i
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
                                               newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types=_all_strings(buf, delimiter, header_row),
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True),
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                                 null_values=["", *na_values]),
         )
     except pa.ArrowInvalid as e:
         msg = str(e).splitlines()[0]
@@ -360,14 +378,17 @@ def _all_strings(buf: bytes, delimiter: str, header_row: int) -> dict[str, pa.Da
     return {n: pa.string() for n in names}
 
 
-def _row_numbers(text: str, header_row: int, n: int, bad: list[tuple[int, str, str]]) -> np.ndarray:
+def _row_numbers(buf: bytes, header_row: int, n: int, bad: list[tuple[int, str, str]]) -> np.ndarray:
     """Spreadsheet row of each parsed row: count physical lines, skipping blank and bad ones.
 
     Fast path: with no blank lines and no bad rows, rows follow the header one per line.
     """
-    if not bad and "\n\n" not in text and "\r\r" not in text and "\r\n\r\n" not in text:
+    lines_total = buf.count(b"\n") or buf.count(b"\r")
+    if buf and not buf.endswith((b"\n", b"\r")):
+        lines_total += 1
+    if not bad and lines_total == header_row + n:
         return np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
-    lines = text.splitlines()
+    lines = buf.decode("utf-8").splitlines()
     bad_lines = {b[0] for b in bad}
     out = []
     for i, ln in enumerate(lines[header_row:], start=header_row + 1):
