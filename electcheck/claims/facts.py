@@ -178,6 +178,8 @@ class Facts:
         t = self.counts(region)
         reg = t.get("registered")
         out = []
+        if not (reg and t.get("ballots")):
+            return []  # the standard turnout needs ballots and registered electors of the same units
         if reg and t.get("ballots"):
             out.append(Value("ballots/registered", 100 * t["ballots"] / reg,
                              f"ballots / registered × 100 = {_fmt(t['ballots'])} / {_fmt(reg)} × 100"))

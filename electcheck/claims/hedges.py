@@ -32,6 +32,7 @@ HEDGES: dict[str, tuple[str, ...]] = {
 _PHRASES = sorted(((p, h) for h, ps in HEDGES.items() for p in ps), key=lambda t: -len(t[0]))
 _RX = re.compile(r"(?:^|[\s(“\"'])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|de\s+)?(?:\$\s*)?$")
 _LOOKUP = {p: h for p, h in _PHRASES}
+_COMPARISON = re.compile(r"(\d|points?|puntos?|percent|%|votes|votos|million|millones)\s*$")
 
 
 def find_hedge(folded_before: str) -> tuple[str, str]:
@@ -43,6 +44,8 @@ def find_hedge(folded_before: str) -> tuple[str, str]:
     m = _RX.search(tail)
     if not m:
         return "none", ""
+    if _COMPARISON.search(tail[:m.start(1)]):
+        return "none", ""  # "11 points more than the 68,650,239": a comparison, not a hedge
     return _LOOKUP[m.group(1)], m.group(1)
 
 

@@ -50,7 +50,7 @@ FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|of\s+the\s+vote|del\s+vo
 OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
                              r"adversario)(?:'s)?[\s,]*(?:[\w'.-]+\s+){0,3}$")
 VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas)\b")
-WORD = re.compile(r"^\s*(?:[,;:()\"']\s*)?([a-z][a-z'\-]+)")
+WORD = re.compile(r"^\s*([a-z][a-z'\-]+)")
 LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and", "y", "to", "a", "for", "por",
            "para", "on", "at", "with", "con", "from", "desde", "by", "as", "que", "than", "or", "o", "is", "was",
            "were", "are", "se", "ha", "han", "fue", "es", "son", "mas", "more", "vs", "versus", "against", "contra",
@@ -83,7 +83,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if m.unit == "percent":
         if INVALID.search(after[:30]) or INVALID.search(clause_before[-25:]):
             return Resolution("invalid", why=["percent of null/invalid votes"])
-        if TURNOUT.search(clause_before[-60:]) or TURNOUT.search(after[:30]):
+        if (TURNOUT.search(clause_before[-60:]) or TURNOUT.search(after[:30])
+                or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]))):
             return Resolution("turnout", why=["turnout cue"])
         if COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before):
             return Resolution("coverage", why=["share of counting units"])

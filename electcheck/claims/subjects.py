@@ -66,6 +66,7 @@ class Resolver:
     @staticmethod
     def _candidate_patterns(tally: Tally):
         names: dict[str, set[str]] = {}
+        explicit = {c.id: set(c.aliases) | {c.name} for c in tally.meta.candidates}
         token_owner: dict[str, set[str]] = {}
         for c in tally.meta.candidates:
             ns = set(c.aliases) | {c.name} | set(SUPPLEMENTARY.get(c.id, ()))
@@ -85,7 +86,7 @@ class Resolver:
                     pats.append((cid, n, True))  # acronym: exact case
                 else:
                     k = fold(n)
-                    if k.strip() in _STOP:
+                    if k.strip() in _STOP and n not in explicit[cid]:
                         continue
                     pats.append((cid, k, False))
         pats.sort(key=lambda t: -len(t[1]))
