@@ -1,0 +1,220 @@
+"""Claims checked against real data: the seed article, the published test set, integrity checks, CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from electcheck.claims import check_text
+from electcheck.claims.claimreview import claim_reviews
+from electcheck.claims.integrity import integrity_checks
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "claims"))
+from run_testset import evaluate, rows  # noqa: E402
+from synthetic import bulletin, v2_like  # noqa: E402
+
+SEED = HERE.parents[1] / "shared" / "examples" / "seed-article-en.txt"
+V2 = "venezuela-2024/opposition-v2"
+
+
+@pytest.fixture(scope="module")
+def seed_text():
+    if not SEED.exists():
+        pytest.skip(f"seed article not available: {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_result(load, seed_text):
+    return check_text(seed_text, [load(V2)])
+
+
+def test_seed_article_verdicts(seed_result, seed_text):
+    got = [(c.text, c.quantity, c.subject["candidate"], c.verdict) for c in seed_result.claims]
+    assert got == [
+        ("$15 million", "money", None, "unverifiable"),
+        ("eight million", "other", None, "unverifiable"),
+        ("11", "other", None, "unverifiable"),
+        ("38 percentage points", "margin_points", "EG", "misleading"),
+        ("7.3 million", "votes", "EG", "supported"),
+        ("3.3 million", "votes", "NM", "supported"),
+        ("2,400", "other", None, "unverifiable"),
+        ("two", "other", None, "unverifiable"),
+        ("10", "other", None, "unverifiable"),
+    ]
+    for c in seed_result.claims:
+        assert seed_text[c.start:c.end] == c.text
+
+
+def test_seed_article_values_and_bases(seed_result):
+    by = {c.text: c for c in seed_result.claims}
+    assert by["7.3 million"].actual == 7303480
+    assert by["3.3 million"].actual == 3316142
+    pts = by["38 percentage points"]
+    assert (round(pts.actual, 2), pts.standard_basis, pts.basis) == (36.62, "valid", "two-candidate")
+    assert pts.stated == {"value": 38.0, "unit": "points", "hedge": "almost", "hedge_text": "almost",
+                          "precision": 1.0, "reading": None}
+    assert pts.interval == {"low": 37.0, "high": 38.0, "low_closed": True, "high_closed": True}
+    assert [round(a["value"], 2) for a in pts.alternatives if a["basis"] == "two-candidate"] == [37.55]
+    assert "37.55 points" in pts.explanation and "36.62 points" in pts.explanation
+    assert by["7.3 million"].interval == {"low": 7250000.0, "high": 7400000.0, "low_closed": True,
+                                          "high_closed": False}
+    assert "rounded" in by["7.3 million"].explanation
+
+
+def test_seed_article_dates_are_skipped(seed_result):
+    assert [s.text for s in seed_result.skipped] == [
+        "08-11-2024", "09:30", "08-11-2024", "15:27", "July 28, 2024", "August 11, 2024", "2020", "July 28"]
+
+
+def test_evidence_names_source_and_sha256(seed_result):
+    ev = next(c for c in seed_result.claims if c.text == "7.3 million").evidence
+    assert ev["source"] == V2
+    assert ev["formula"] == "EG = 7,303,480"
+    assert ev["inputs"][0]["sha256"] == "296d35bbda1d6bd12e7011ed93da1973a3f22beb73cc05dbb0554efc31b2deaa"
+
+
+def test_json_has_the_design_fields(seed_result):
+    d = seed_result.to_dict()["claims"][3]
+    for k in ("text", "start", "end", "quantity", "subject", "stated", "interval", "actual", "basis", "verdict",
+              "explanation", "evidence"):
+        assert k in d
+    assert set(d["stated"]) >= {"value", "unit", "hedge", "precision"}
+
+
+TESTSET = rows()
+
+
+@pytest.mark.parametrize("row", TESTSET, ids=[r["id"] for r in TESTSET])
+def test_published_claims(row, load):
+    c = evaluate(row, load)
+    assert c is not None, f"number {row['number']!r} not found"
+    assert (c.verdict, c.quantity) == (row["expected_verdict"], row["expected_quantity"]), c.explanation
+
+
+def test_testset_is_big_enough_and_bilingual():
+    assert len(TESTSET) >= 40
+    assert {r["lang"] for r in TESTSET} == {"en", "es"}
+    assert all(r["url"] for r in TESTSET)
+    assert {r["against"].split("/")[0].split("-")[0] for r in TESTSET} >= {"venezuela", "russia", "indonesia"}
+
+
+def test_spanish_claim_gets_spanish_explanation(load):
+    r = check_text("Edmundo González obtuvo 7,3 millones de votos, casi 38 puntos porcentuales más que Maduro.",
+                   [load(V2)])
+    assert [(c.text, c.verdict) for c in r.claims] == [("7,3 millones", "supported"),
+                                                       ("38 puntos porcentuales", "misleading")]
+    assert r.claims[0].explanation.startswith("Los datos (venezuela-2024/opposition-v2) dan")
+    assert "solo entre los dos candidatos" in r.claims[1].explanation
+
+
+def test_region_is_resolved(load):
+    r = check_text("En el estado Zulia, González obtuvo más de 700.000 votos.", [load(V2)])
+    c = r.claims[0]
+    assert c.subject["region"] == "EDO. ZULIA" and c.subject["candidate"] == "EG"
+    assert (c.verdict, c.actual) == ("supported", 766915)  # derived_state_totals_v2.csv
+
+
+def test_ambiguous_number_explains_which_reading(load):
+    r = check_text("Maduro got 3.316 million votes, and González 7.303 million.", [load(V2)])
+    assert [c.verdict for c in r.claims] == ["supported", "supported"]
+
+
+def test_bulletin_1_round_percentages(load):
+    f = integrity_checks(load("venezuela-2024/cne-bulletin-1"))
+    rp = [x for x in f if x.code == "round-percentages"]
+    assert len(rp) == 1
+    ev = rp[0].evidence
+    assert (ev["total"], ev["decimals"], ev["free_counts"]) == (10058774, 1, 2)
+    assert ev["p_value"] == pytest.approx((1000 / 10058774) ** 2)
+    assert [(r["candidate"], r["votes"], r["percent"], r["total_times_percent"]) for r in ev["per_count"]] == [
+        ("EG", 4445978, 44.2, 4445978.108), ("NM", 5150092, 51.2, 5150092.288), ("OTHERS", 462704, 4.6, 462703.604)]
+
+
+def test_bulletin_2_does_not_trip_round_percentages_but_turnout_denominator(load):
+    f = integrity_checks(load("venezuela-2024/cne-bulletin-2"))
+    assert [x.code for x in f] == ["turnout-denominator"]
+    assert f[0].evidence["matches"] == {"registered_transmitted": 20654431}
+    assert f[0].evidence["over_registry"] == 58.0939
+
+
+def test_sum_mismatch_on_synthetic_bulletin():
+    t = bulletin({"NM": 6408844, "EG": 5326104, "LM": 152306}, valid=11887308, invalid=10, ballots=11887318)
+    assert [x.code for x in integrity_checks(t)] == ["sum-mismatch"]
+    assert integrity_checks(v2_like()) == []  # per-unit tallies: not a published bulletin
+
+
+def test_snapshot_is_an_alternative_basis(load):
+    r = check_text("González received 7,156,462 votes.", [load(V2), load("venezuela-2024/opposition-v1")])
+    c = r.claims[0]
+    assert (c.verdict, c.basis) == ("misleading", "snapshot:venezuela-2024/opposition-v1")
+
+
+def test_claimreview(seed_result):
+    reviews = claim_reviews(seed_result, url="https://example.org/article", org="Example Fact Check",
+                            date="2024-08-12")
+    assert len(reviews) == 3  # unverifiable numbers are not reviews
+    assert [x["reviewRating"]["alternateName"] for x in reviews] == ["Misleading", "Supported", "Supported"]
+    r = reviews[0]
+    assert r["@type"] == "ClaimReview" and r["@context"] == "https://schema.org"
+    assert r["reviewRating"]["alternateName"] == "Misleading"
+    assert r["itemReviewed"] == {"@type": "Claim",
+                                 "appearance": [{"@type": "CreativeWork", "url": "https://example.org/article"}]}
+    assert r["author"] == {"@type": "Organization", "name": "Example Fact Check"}
+    assert r["datePublished"] == "2024-08-12"
+    assert r["claimReviewed"].startswith("Their efforts revealed González won by almost 38 percentage points")
+
+
+# --- CLI ---------------------------------------------------------------------------------------------
+runner = CliRunner()
+
+
+def _app():
+    from electcheck.cli import app
+
+    return app
+
+
+def test_cli_markdown_exact(load):
+    load(V2)  # skip when the data file is absent
+    res = runner.invoke(_app(), ["check", "González got 7.3 million votes to Maduro's 3.3 million.",
+                                 "--against", V2, "--format", "markdown", "-q"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == (
+        "| start | end | text | quantity | subject | hedge | interval | actual | basis | verdict |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| 13 | 24 | 7.3 million | votes | EG | none | [7,250,000, 7,400,000) | 7,303,480 | count | supported |\n"
+        "| 43 | 54 | 3.3 million | votes | NM | none | [3,250,000, 3,400,000) | 3,316,142 | count | supported |\n")
+
+
+def test_cli_json_file_and_stdin(load, tmp_path):
+    load(V2)
+    p = tmp_path / "a.txt"
+    p.write_text("Maduro obtuvo el 30 % de los votos.", encoding="utf-8")
+    res = runner.invoke(_app(), ["check", "--file", str(p), "--against", V2, "--format", "json", "-q"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert [(c["text"], c["verdict"], c["lang"]) for c in d["claims"]] == [("30 %", "supported", "es")]
+    res2 = runner.invoke(_app(), ["check", "--file", "-", "--against", V2, "--format", "json", "-q"],
+                         input="Maduro obtuvo el 30 % de los votos.")
+    assert json.loads(res2.stdout)["claims"] == d["claims"]
+
+
+def test_cli_claimreview(load):
+    load(V2)
+    res = runner.invoke(_app(), ["check", "González won 67% of the vote.", "--against", V2, "--format",
+                                 "claimreview", "--url", "https://example.org/a", "--org", "FC", "--date",
+                                 "2024-08-12", "-q"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [r["reviewRating"]["alternateName"] for r in out] == ["Supported"]
+
+
+def test_cli_needs_text_or_file():
+    res = runner.invoke(_app(), ["check", "--against", V2])
+    assert res.exit_code == 2
