@@ -53,62 +53,105 @@ class ParsedCounts:
     values: pd.Series          # Int64, nulls where empty or bad
     bad: np.ndarray            # bool mask: cell present but not a whole number
     reason: str = "not a whole number"
-    grouping: str = "none"     # none | dot | comma | space | mixed
+    grouping: str = "none"     # none | dot | comma | space | mixed | ambiguous
+    huge: np.ndarray | None = None  # bool mask: a number larger than INT_LIMIT
+
+
+def _match(s, pattern: str) -> pa.ChunkedArray:
+    return pc.fill_null(pc.match_substring_regex(s, pattern), False)
+
+
+_INT = r"^[+-]?\d+$"
+_INT_DEC0 = r"^[+-]?\d+[.,]0+$"          # "5.0", "5,0" (spreadsheet tails)
+_DOTS = r"^[+-]?\d{1,3}(\.\d{3})+(,0+)?$"   # "1.234", "1.234.567", "1.234,00"
+_COMMAS = r"^[+-]?\d{1,3}(,\d{3})+(\.0+)?$"  # "1,234", "1,234,567", "1,234.00"
+_SPACES = r"^[+-]?\d{1,3}( \d{3})+$"
+# Cells that only read one way: several groups, a group that is not "000", or a decimal tail.
+_NZ = r"([1-9]\d\d|\d[1-9]\d|\d\d[1-9])"  # a group of three digits other than "000"
+_DOTS_SURE = (r"^[+-]?\d{1,3}(\.\d{3}){2,}(,0+)?$|^[+-]?\d{1,3}(\.\d{3})+,0+$"
+              rf"|^[+-]?\d{{1,3}}(\.\d{{3}})*\.{_NZ}(\.\d{{3}})*$")
+_COMMAS_SURE = (r"^[+-]?\d{1,3}(,\d{3}){2,}(\.0+)?$|^[+-]?\d{1,3}(,\d{3})+\.0+$"
+                rf"|^[+-]?\d{{1,3}}(,\d{{3}})*,{_NZ}(,\d{{3}})*$")
 
 
 def parse_counts(cells: pd.Series, locale: str = "auto") -> ParsedCounts:
-    """Parse a column of text cells into nullable integers."""
+    """Parse a column of text cells into nullable integers.
+
+    ``locale`` es reads "1.234" as 1234 and "1.234,00" too; en reads "1,234"
+    and "1,234.00"; plain accepts bare integers only; auto decides per column
+    from the cells that read one way only ("1.234.567", "12.345"). A column
+    whose only grouped cells are "2.000" / "1,000" (a thousands group or
+    decimal zeros?) is read as thousands and flagged ``ambiguous``; a column
+    with both "1.234" and "1,234" is read cell by cell and flagged ``mixed``.
+    """
     loc = canonical_locale(locale)
     arr = _arrow_strings(cells)
+    n = len(cells)
     fast = _try_plain_cast(arr)
     if fast is not None:
-        return ParsedCounts(pd.Series(fast, index=cells.index), np.zeros(len(cells), dtype=bool))
+        return ParsedCounts(pd.Series(fast, index=cells.index), np.zeros(n, dtype=bool))
+    nulls = pa.scalar(None, pa.large_string())
     s = pc.utf8_trim_whitespace(pc.replace_substring(arr, "\u00a0", " "))
     s = pc.replace_substring(s, "\u202f", " ")
     is_null = pc.fill_null(pc.or_(pc.is_null(s), pc.is_in(s, value_set=pa.array(NULL_TOKENS))), True)
-    # Fast path: every present cell is a plain integer.
-    plain = pc.fill_null(pc.match_substring_regex(s, f"^{_PLAIN}$"), False)
     present = pc.invert(is_null)
-    if pc.all(pc.or_(plain, is_null)).as_py():
-        grouping = "none"
-        digits = s
+    plain, dec0 = _match(s, _INT), _match(s, _INT_DEC0)
+    dots, commas, spaces = _match(s, _DOTS), _match(s, _COMMAS), _match(s, _SPACES)
+    dot_sure = _match(s, _DOTS_SURE)
+    comma_sure = _match(s, _COMMAS_SURE)
+    any_ = lambda m: bool(pc.any(m).as_py())  # noqa: E731
+    grouping = "none"
+    if loc == "es":
+        use_dot, use_comma = dots, pc.and_(commas, pa.scalar(False))
+        grouping = "dot" if any_(dots) else "none"
+    elif loc == "en":
+        use_dot, use_comma = pc.and_(dots, pa.scalar(False)), commas
+        grouping = "comma" if any_(commas) else "none"
+    elif loc == "plain":
+        use_dot = use_comma = pc.and_(dots, pa.scalar(False))
     else:
-        dot = pc.fill_null(pc.match_substring_regex(s, f"^({_DOT_GROUPED}|{_ES_DECIMAL_ZERO})$"), False)
-        comma = pc.fill_null(pc.match_substring_regex(s, f"^({_COMMA_GROUPED}|{_EN_DECIMAL_ZERO})$"), False)
-        space = pc.fill_null(pc.match_substring_regex(s, f"^{_SPACE_GROUPED}$"), False)
-        n_dot, n_comma = pc.sum(dot).as_py() or 0, pc.sum(comma).as_py() or 0
-        grouping = "mixed" if n_dot and n_comma else "dot" if n_dot else "comma" if n_comma else \
-            "space" if pc.any(space).as_py() else "none"
-        if loc == "plain":
-            ok = plain
-        elif loc == "en":
-            ok = pc.or_(pc.or_(plain, comma), space)
-        elif loc == "es":
-            ok = pc.or_(pc.or_(plain, dot), space)
-        else:  # auto: any grouping that is unambiguous for a whole number
-            ok = pc.or_(pc.or_(pc.or_(plain, dot), comma), space)
-        bad_mask = pc.and_(present, pc.invert(ok))
-        s = pc.if_else(bad_mask, pa.scalar(None, pa.large_string()), s)
-        # drop decimal zero tails, then grouping characters
-        s = pc.replace_substring_regex(s, r"[.,]0+$", "")
-        digits = pc.replace_substring_regex(s, r"[., ]", "")
-    digits = pc.replace_substring_regex(digits, r"\.0+$", "")
-    digits = pc.if_else(is_null, pa.scalar(None, pa.large_string()), digits)
-    too_long = pc.fill_null(pc.greater(pc.utf8_length(digits), 16), False)
-    digits = pc.if_else(too_long, pa.scalar(None, pa.large_string()), digits)
+        sure_d, sure_c = any_(dot_sure), any_(comma_sure)
+        d_any, c_any = any_(dots), any_(commas)
+        if (sure_d and sure_c) or (d_any and c_any and not sure_d and not sure_c):
+            grouping = "mixed"
+            use_dot, use_comma = dots, pc.and_(commas, pc.invert(dots))
+        elif sure_d or (any_(dots) and not any_(commas)):
+            use_dot, use_comma = dots, pc.and_(commas, pa.scalar(False))
+            grouping = "dot" if sure_d else "ambiguous"
+        elif sure_c or any_(commas):
+            use_dot, use_comma = pc.and_(dots, pa.scalar(False)), commas
+            grouping = "comma" if sure_c else "ambiguous"
+        else:
+            use_dot = use_comma = pc.and_(dots, pa.scalar(False))
+    if any_(spaces) and grouping == "none":
+        grouping = "space"
+    # decimal-zero tails that are not a thousands group of the chosen reading
+    tail = pc.and_(dec0, pc.invert(pc.or_(use_dot, use_comma)))
+    if loc == "es":
+        tail = pc.and_(tail, _match(s, r",0+$"))
+    elif loc == "en":
+        tail = pc.and_(tail, _match(s, r"\.0+$"))
+    ok = pc.or_(pc.or_(plain, tail), pc.or_(pc.or_(use_dot, use_comma), spaces if loc != "plain" else plain))
+    digits = pc.if_else(use_dot, pc.replace_substring(pc.replace_substring_regex(s, r",0+$", ""), ".", ""), s)
+    digits = pc.if_else(use_comma, pc.replace_substring(pc.replace_substring_regex(s, r"\.0+$", ""), ",", ""),
+                        digits)
+    digits = pc.if_else(tail, pc.replace_substring_regex(s, r"[.,]0+$", ""), digits)
+    digits = pc.replace_substring(digits, " ", "")
     digits = pc.replace_substring_regex(digits, r"^\+", "")
-    castable = pc.fill_null(pc.match_substring_regex(digits, r"^-?\d+$"), False)
-    digits = pc.if_else(castable, digits, pa.scalar(None, pa.large_string()))
-    values = pc.cast(digits, pa.int64())
+    digits = pc.if_else(pc.and_(ok, present), digits, nulls)
+    too_long = pc.fill_null(pc.greater(pc.utf8_length(digits), 16), False)
+    castable = pc.and_(_match(digits, r"^-?\d+$"), pc.invert(too_long))
+    values = pc.cast(pc.if_else(castable, digits, nulls), pa.int64())
     bad = pc.and_(present, pc.is_null(values))
     out = _to_int64_array(values)
     bad_np = np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool)
-    huge = np.asarray(pc.fill_null(pc.greater(pc.abs(values), INT_LIMIT), False).to_numpy(zero_copy_only=False),
-                      dtype=bool)
+    huge = np.asarray(pc.or_(too_long, pc.fill_null(pc.greater(pc.abs(values), INT_LIMIT), False))
+                      .to_numpy(zero_copy_only=False), dtype=bool) & np.asarray(
+        _match(s, r"^[+-]?[\d.,  ]+$").to_numpy(zero_copy_only=False), dtype=bool)
     if huge.any():
         bad_np |= huge
         out[huge] = pd.NA
-    return ParsedCounts(pd.Series(out, index=cells.index), bad_np, grouping=grouping)
+    return ParsedCounts(pd.Series(out, index=cells.index), bad_np, grouping=grouping, huge=huge)
 
 
 def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
@@ -136,5 +179,5 @@ def _try_plain_cast(arr: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if (pc.max(pc.abs(values)).as_py() or 0) > INT_LIMIT:
-        return None
+        return None  # let the slow path flag the absurd values
     return _to_int64_array(values)

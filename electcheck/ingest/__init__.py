@@ -100,6 +100,11 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
         tally.meta.source = m.source or Path(source).stem
     _set_leader(tally)
     report.findings = grouping_findings(groupings, str(path)) + run_checks(tally)
+    if report.rows_read == 0:
+        report.findings.insert(0, Finding(
+            "no-data-rows", "warning", "No data rows",
+            "the file has a header but no data rows (or only blank lines); the tally is empty",
+            location={"file": str(path)}, evidence={"count": 0}))
     if report.rows_quarantined:
         report.findings.insert(0, Finding(
             "rows-quarantined", "error", "Rows that could not be read",

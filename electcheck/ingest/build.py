@@ -17,6 +17,8 @@ from ..numbers import parse_counts
 from ..sources.mapping import Mapping, resolve_column
 from ..sources.readers import RawTable
 
+REASON_HUGE = "absurdly large count (more than 10^15)"
+HINT_HUGE = "Check the cell for a typo or a merged number; a count cannot exceed any electorate"
 HINT_NUMBER = "Expected a whole number of votes; fix the cell or leave it empty if there is no figure"
 
 
@@ -85,10 +87,12 @@ def parse_count_columns(raw: RawTable, sources: dict[str, list[str]], locale: st
                 p = parse_counts(raw.cells[col], locale)
                 groupings[col] = p.grouping
                 new_bad = p.bad & ~bad_any
+                huge = p.huge if p.huge is not None else np.zeros(n, dtype=bool)
                 for i in np.flatnonzero(new_bad):
+                    reason, hint = (REASON_HUGE, HINT_HUGE) if huge[i] else (p.reason, HINT_NUMBER)
                     quarantine.append(QuarantinedRow(
                         raw.file, int(raw.row_numbers[i]), col, str(raw.cells[col].iat[i]),
-                        p.reason, HINT_NUMBER, _row_text(raw, i)))
+                        reason, hint, _row_text(raw, i)))
                 bad_any |= p.bad
                 parsed_cache[col] = p.values
             parts.append(parsed_cache[col])

@@ -71,7 +71,8 @@ def duplicate_keys(t: Tally) -> list[Finding]:
 
 
 def total_rows(t: Tally) -> list[Finding]:
-    text_cols = [c for c in t.data.columns if c == "unit_id" or c in t.meta.hierarchy]
+    text_cols = [c for c in t.data.columns if c == "unit_id" or c in t.meta.hierarchy
+                 or (c.endswith("_code") and c[:-5] in t.meta.hierarchy)]
     mask = np.zeros(len(t.data), dtype=bool)
     for c in text_cols:
         mask |= _matches_total(t.data[c])
@@ -169,11 +170,22 @@ def run_checks(t: Tally) -> list[Finding]:
 
 
 def grouping_findings(groupings: dict[str, str], file: str) -> list[Finding]:
+    """Number formats that could be read two ways: a finding, never a silent guess."""
+    out: list[Finding] = []
     mixed = [c for c, g in groupings.items() if g == "mixed"]
-    if not mixed:
-        return []
-    return [Finding("ambiguous-number-format", "warning", "Numbers grouped two ways",
-                    f"columns {', '.join(mixed)} mix '1.234' and '1,234' thousands grouping; both were read "
-                    "as whole numbers, check that the file was not assembled from two locales "
-                    "(or pass --locale)", location={"file": file, "columns": mixed},
-                    evidence={"columns": mixed})]
+    if mixed:
+        out.append(Finding(
+            "ambiguous-number-format", "warning", "Numbers grouped two ways",
+            f"columns {', '.join(mixed)} mix '1.234' and '1,234' thousands grouping; each cell was read by "
+            "its own grouping, check that the file was not assembled from two locales "
+            "(or pass --locale es_VE / en)", location={"file": file, "columns": mixed},
+            evidence={"columns": mixed, "kind": "mixed"}))
+    amb = [c for c, g in groupings.items() if g == "ambiguous"]
+    if amb:
+        out.append(Finding(
+            "ambiguous-number-format", "warning", "Numbers that read two ways",
+            f"columns {', '.join(amb)} hold numbers such as '2.000' or '1,000' and nothing else that shows "
+            "the locale; they were read as thousands (2000, 1000). If they are decimals, pass --locale "
+            "(es_VE reads '1,000' as 1; en reads '2.000' as 2)", location={"file": file, "columns": amb},
+            evidence={"columns": amb, "kind": "thousands-or-decimals", "read_as": "thousands"}))
+    return out

@@ -309,6 +309,8 @@ def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
     string_dtype = pd.StringDtype("pyarrow")
     mapper = {pa.string(): string_dtype, pa.large_string(): string_dtype}.get
     cells = pd.DataFrame({h: table.column(i).to_pandas(types_mapper=mapper) for i, h in enumerate(header)})
+    if bad:
+        bad = _locate_bad_rows(buf, header_row, bad)
     numbers = _row_numbers(buf, header_row, len(cells), bad)
     quarantine = [QuarantinedRow(str(p), line, "", txt[:200], reason,
                                  "Fix the row so it has one cell per column (check for a stray delimiter "
@@ -337,6 +339,8 @@ def _as_utf8(p: Path, data: bytes, encoding: str) -> tuple[bytes, str]:
                              hint="Use utf-8, utf-8-sig, latin-1 or cp1252, or leave --encoding out") from None
         raise InputError(f"cannot be read as {encoding}", file=str(p), row=line,
                          hint="Try --encoding latin-1 (or cp1252), or leave --encoding out to detect it") from None
+    if b"\r" in buf[:1 << 20] and b"\n" not in buf[:1 << 20] and b"\n" not in buf:
+        buf = buf.replace(b"\r", b"\n")  # old Mac line endings (bare CR)
     head = buf[:65536].decode("utf-8", errors="ignore")
     return buf, head
 
@@ -373,9 +377,25 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
 
 def _all_strings(buf: bytes, delimiter: str, header_row: int) -> dict[str, pa.DataType]:
     lines = buf.split(b"\n", header_row)
-    header_line = lines[header_row - 1].decode("utf-8").rstrip("\r")
+    if len(lines) < header_row:
+        return {}
+    header_line = lines[header_row - 1].decode("utf-8", errors="replace").rstrip("\r")
     names = next(csv.reader([header_line], delimiter=delimiter), [])
     return {n: pa.string() for n in names}
+
+
+def _locate_bad_rows(buf: bytes, header_row: int, bad: list[tuple[int, str, str]]
+                     ) -> list[tuple[int, str, str]]:
+    """Spreadsheet row of each unsplittable row, found by its text (Arrow does not always know it)."""
+    lines = buf.decode("utf-8").splitlines()
+    where: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines[header_row:], start=header_row + 1):
+        where.setdefault(ln, []).append(i)
+    out = []
+    for number, text, reason in bad:
+        hits = where.get(text.rstrip("\r\n"), [])
+        out.append((hits.pop(0) if hits else number, text, reason))
+    return out
 
 
 def _row_numbers(buf: bytes, header_row: int, n: int, bad: list[tuple[int, str, str]]) -> np.ndarray:
