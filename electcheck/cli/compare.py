@@ -65,7 +65,12 @@ def _sections(res, limit: int) -> list[tuple[str, list[str], list[list[Any]], li
     names = d.candidates.names
     u = d.units
     secs = []
-    secs.append(("Units", ["", "official", "independent"], [
+    own = []
+    if d.level not in (d.official.unit_level, d.independent.unit_level) or \
+            d.official.unit_level != d.independent.unit_level:
+        own = [[f"in the source ({d.official.unit_level} / {d.independent.unit_level})",
+                fmt_int(u["official_source_units"]), fmt_int(u["independent_source_units"])]]
+    secs.append((f"Units ({d.level})", ["", "official", "independent"], own + [
         ["with figures", fmt_int(u["official"]), fmt_int(u["independent"])],
         ["matched", fmt_int(u["matched"]), ""],
         ["  identical", fmt_int(u["identical"]), ""],
@@ -130,8 +135,11 @@ def _sections(res, limit: int) -> list[tuple[str, list[str], list[list[Any]], li
         dcols = [f"{c}_diff" for c in d.candidates.ids]
         drows = [[r["unit_id"]] + [_signed(r[c]) for c in dcols] + [_signed(r["margin_effect"])]
                  for r in disc.head(limit).to_dict("records")]
-        secs.append((f"Discrepancies (largest {min(limit, len(disc)):,} of {len(disc):,}, by effect on margin)",
-                     ["unit"] + [names.get(c, c) for c in d.candidates.ids] + ["margin effect"], drows, []))
+        ids = d.candidates.ids
+        heads = [names.get(c, c) for c in ids] if len(ids) <= 4 else list(ids)
+        after = [] if len(ids) <= 4 else ["Candidates: " + "; ".join(f"{c} = {names.get(c, c)}" for c in ids)]
+        secs.append((f"Discrepancies, official − independent (largest {min(limit, len(disc)):,} of "
+                     f"{len(disc):,}, by effect on margin)", ["unit"] + heads + ["margin effect"], drows, after))
     frows = [[f.severity, f.title, _signed(f.evidence.get("margin_effect"))] for f in d.findings]
     secs.append(("Findings (by effect on margin)", ["severity", "finding", "margin effect"], frows, d.notes))
     return secs
