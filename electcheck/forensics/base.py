@@ -127,16 +127,19 @@ def draw_binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray, size: 
     var = n * p * (1 - p)
     big = var >= normal_above
     out = np.empty((size, len(n_i)), dtype=dtype)
-    if big.any():
-        mu = (n[big] * p[big]).astype(np.float32)
-        sd = np.sqrt(var[big]).astype(np.float32)
-        z = rng.standard_normal((size, int(big.sum())), dtype=np.float32)
+    nb = int(big.sum())
+    prefix = bool(big[:nb].all())  # callers may order units so that large ones come first
+    if nb:
+        sl = slice(0, nb) if prefix else big
+        mu = (n[sl] * p[sl]).astype(np.float32)
+        sd = np.sqrt(var[sl]).astype(np.float32)
+        z = rng.standard_normal((size, nb), dtype=np.float32)
         z *= sd
         z += mu
         np.rint(z, out=z)
-        np.clip(z, 0, n[big].astype(np.float32), out=z)
-        out[:, big] = z
-    small = ~big
-    if small.any():
-        out[:, small] = rng.binomial(n_i[small], p[small], size=(size, int(small.sum())))
+        np.clip(z, 0, n[sl].astype(np.float32), out=z)
+        out[:, sl] = z
+    if nb < len(n_i):
+        sl = slice(nb, None) if prefix else ~big
+        out[:, sl] = rng.binomial(n_i[sl], p[sl], size=(size, len(n_i) - nb))
     return out

@@ -61,6 +61,8 @@ def validate(units: Units, mask: np.ndarray | None = None) -> Applicability:
         return Applicability(False, f"needs ≥ {MIN_UNITS} units with ≥ {MIN_REGISTERED} registered and "
                                     f"turnout and leader share ≤ 99 %; {n} here")
     cav = []
+    if units.notes.get("turnout_caveat"):
+        cav.append(units.notes["turnout_caveat"])
     med = float(np.median(units.registered[m]))
     if med < 1000:
         cav.append(f"median unit has {med:,.0f} registered voters: 1/n ≈ {100 / med:.2f} points, so many "

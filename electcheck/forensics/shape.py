@@ -23,7 +23,7 @@ stuffing; does not see fraud that stays inside the bulk of the distribution
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from .base import Applicability, TestResult
 from .calibration import _robust
@@ -58,7 +58,7 @@ def _tail(x: np.ndarray, n: np.ndarray, ok: np.ndarray, g: np.ndarray):
         var = sd ** 2 + mu * (1 - mu) / np.maximum(n[m], 1)
         var = np.minimum(var, 0.95 * mu * (1 - mu))
         c = mu * (1 - mu) / var - 1
-        exp_p[m] = stats.beta.sf(thr, mu * c, (1 - mu) * c) if thr < 1 else 0.0
+        exp_p[m] = special.betaincc(mu * c, (1 - mu) * c, thr) if thr < 1 else 0.0
         hit[m] = x[m] > thr
     return hit, exp_p
 

@@ -101,8 +101,13 @@ class Units:
         return out
 
 
-def from_tally(tally: Tally, by: str | None = None) -> Units:
-    """Extract the arrays the tests need from ``tally`` (``by`` = hierarchy level for regions)."""
+def from_tally(tally: Tally, by: str | None = None, turnout: str = "auto") -> Units:
+    """Extract the arrays the tests need from ``tally`` (``by`` = hierarchy level for regions).
+
+    ``turnout`` picks the turnout numerator: ``issued`` (ballots handed out),
+    ``ballots`` (ballots found in the boxes) or ``auto`` (issued where the tally
+    has a plausible issued column, else ballots).
+    """
     df = tally.data
     meta = tally.meta
     cand_ids = [c for c in tally.candidate_ids if c in df.columns]
@@ -120,9 +125,17 @@ def from_tally(tally: Tally, by: str | None = None) -> Units:
     cand_sum = np.where(np.isnan(cand).all(axis=1), np.nan, np.nansum(cand, axis=1))
     valid = np.where(np.isnan(valid), cand_sum, valid)
     ballots = np.where(np.isnan(ballots) & ~np.isnan(invalid), valid + invalid, ballots)
-    if "issued" in df.columns and not df["issued"].isna().all():
-        turnout_num = _col(df, "issued")
-        turnout_num = np.where(np.isnan(turnout_num), ballots, turnout_num)
+    notes: dict[str, Any] = {"election": meta.election}
+    issued = _col(df, "issued") if "issued" in df.columns else None
+    if issued is not None and turnout == "auto" and not np.isnan(issued).all():
+        tot_i, tot_b = np.nansum(issued), np.nansum(ballots)
+        if tot_b > 0 and tot_i < 0.9 * tot_b:
+            notes["turnout_caveat"] = (f"the tally's 'issued' column sums to {tot_i:,.0f}, under 90 % of the "
+                                       f"ballots in the boxes ({tot_b:,.0f}): it looks incomplete, so turnout "
+                                       "uses ballots in the boxes")
+            issued = None
+    if issued is not None and turnout in ("auto", "issued") and not np.isnan(issued).all():
+        turnout_num = np.where(np.isnan(issued), ballots, issued)
         turnout_basis = "issued"
     else:
         turnout_num = np.where(np.isnan(ballots), valid, ballots)
@@ -159,7 +172,7 @@ def from_tally(tally: Tally, by: str | None = None) -> Units:
         ballots=ballots, turnout_num=turnout_num, valid=valid, invalid=invalid, cand=cand,
         cand_ids=cand_ids, leader=leader, share_den=share_den, share_basis=basis,
         turnout_basis=turnout_basis, region=region, region_names=names, region_level=by,
-        excluded=excluded, labels=labels, notes={"election": meta.election})
+        excluded=excluded, labels=labels, notes=notes)
 
 
 def with_regions(units: Units, region: np.ndarray, names: list[str], level: str) -> Units:
