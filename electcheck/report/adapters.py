@@ -22,17 +22,36 @@ class Unavailable(Exception):
 
 
 # --- ingest ---------------------------------------------------------------------------------
-def load(source: str) -> Tally:
-    if source.endswith(".parquet") and Path(source).is_file():
-        return Tally.from_parquet(source)
+def load(source: str, base_dir: str | None = None) -> Tally:
+    """A built-in dataset name, or an already-ingested Parquet file (relative to ``base_dir``).
+
+    For a Parquet file the file itself is recorded as an input (with its SHA-256)
+    in ``meta.notes['report_inputs']``, so that editing it is detected by verify.
+    """
+    if source.endswith(".parquet"):
+        p = Path(source)
+        if not p.is_absolute() and base_dir:
+            p = Path(base_dir) / p
+        if p.is_file():
+            import hashlib
+
+            t = Tally.from_parquet(p)
+            t.meta.notes = dict(t.meta.notes or {})
+            t.meta.notes["report_inputs"] = [{"name": source, "path": str(p.resolve()),
+                                             "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                                             "rows": len(t.data)}]
+            return t
     from ..ingest import ingest
 
     return ingest(source).tally
 
 
 def inputs_of(t: Tally) -> list[dict[str, Any]]:
-    return [{"name": f.name or Path(f.path).name, "path": f.path, "sha256": f.sha256, "rows": f.rows}
-            for f in t.meta.inputs]
+    extra = (t.meta.notes or {}).get("report_inputs") if isinstance(t.meta.notes, dict) else None
+    if extra:
+        return list(extra)
+    return [{"name": f.name or Path(f.path).name, "path": f.path, "sha256": f.sha256,
+                                 "rows": f.rows} for f in t.meta.inputs]
 
 
 # --- compare --------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
     def load(name: str):
         if name not in cache:
             step(f"ingest {name}")
-            t = adapters.load(name)
+            t = adapters.load(name, cfg.base_dir)
             cache[name] = t
             for i in adapters.inputs_of(t):
                 inputs.setdefault(i["path"], {"source": name, **i})

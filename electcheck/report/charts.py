@@ -66,7 +66,8 @@ def bound_chart(bound: dict, names: dict[str, str], source: str, label: str = ""
         ax.plot([], [], color=theme.ACCENT, lw=3, label="Declared by the authority")
         ax.set_yticks(y, [str(c) for c in table["candidate"]])
         ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1e6:.0f}M" if v else "0")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=8)
+        ax.set_xlim(0, max(table["best case total"].max(), table["declared"].max()) * 1.05)
         ax.grid(axis="y", visible=False)
     reach = bound.get("winner_can_lead")
     wn, rn = names.get(w, w), names.get(r, r)
@@ -206,7 +207,7 @@ def integer_percent(turnout: np.ndarray, registered: np.ndarray, included: np.nd
     elif excess > 3 * sd:
         title = f"{excess:,.0f} more units at whole percentages than chance allows"
     else:
-        title = "No excess of units at whole percentages beyond chance"
+        title = "No clear excess of units at whole percentages beyond chance"
         if excess > 2 * sd:
             title = f"A small excess at whole percentages ({excess:,.0f}, {excess / sd:.1f} SD): weak evidence"
     sub = ("Units by turnout, observed against a binomial Monte Carlo band from each unit's own size"

