@@ -127,7 +127,7 @@ class Checker:
         cid = None
         why = list(res.why)
         if q in ("votes", "share", "margin_votes", "margin_points", "ratio"):
-            cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound)
+            cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound, q)
             if cid and cid.startswith("~"):
                 res.opponent = cid[1:]
                 cid = self.facts[0].opponent(cid[1:])
@@ -164,10 +164,12 @@ class Checker:
                        "ratio": "ratio"}[m.unit]
         if q == "margin_points" and m.unit == "percent":
             stated_unit = "points"
+        # "the difference between A and B" has no sign; "A won by N" has one
+        unsigned = bool(re.search(r"\b(entre|between|diferencia|difference|gap|brecha)\b", f[sent.start:sent.end]))
         best: tuple | None = None
         for reading in m.readings:
             iv = interval(reading.value, reading.precision, hedge)
-            values, reason = self._values(q, cid, region, res.opponent, percent)
+            values, reason = self._values(q, cid, region, res.opponent, percent, unsigned)
             d = decide(iv, values) if values else Decision("unverifiable", None, None)
             if best is None or better(d.verdict, best[0].verdict):
                 best = (d, reading, iv, reason)
@@ -211,7 +213,7 @@ class Checker:
             why=why,
         )
 
-    def _values(self, q, cid, region, opponent, percent) -> tuple[list[Value], str]:
+    def _values(self, q, cid, region, opponent, percent, unsigned=False) -> tuple[list[Value], str]:
         if q not in QUANTITIES:
             return [], q
         if q in ("votes", "share") and cid is None:
@@ -219,6 +221,9 @@ class Checker:
         primary = self.facts[0].compute(q, cid, region, opponent, percent)
         if not primary:
             return [], "no-data"
+        if unsigned and q in ("margin_votes", "margin_points"):
+            primary = [Value(v.basis, abs(v.value), v.formula if v.value >= 0 else f"|{v.formula}|", v.source)
+                       for v in primary]
         for fx in self.facts[1:]:
             other = fx.compute(q, cid, region, opponent, percent)
             if other:

@@ -16,6 +16,7 @@ from .subjects import NameHit
 _W = r"(?:\s+\w+){0,3}"
 
 TURNOUT = re.compile(r"\b(turnout|participacion|participation|participo|concurrencia|asistencia a las urnas)\b")
+TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
 COVERAGE = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+)"
                       r"(?:\w+\s+){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
                       r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|votes\s+counted|the\s+count|"
@@ -25,12 +26,19 @@ COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|
                              r"coverage|cobertura)\W*$")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
 MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|win|wins|winning|beat|beats|defeated|"
-                           r"gano|gana|ganaria|vencio|aventaja\w*|supera\w*|led|leads|leading|ahead|victory|victoria|"
+                           r"gano|gana|ganaria|vencio|aventaja\w*|super[oa]\w*|led|leads|leading|ahead|victory|victoria|"
                            r"triunfo|landslide)\b(?:\s+\w+){0,4}\s+(by|por|de|of)\s+(?:\w+\s+){0,2}$")
-MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap)\s+(?:[\w']+\s+){0,4}?(of|de|by|por|was|fue|es|is|:)"
+MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap)\s+(?:[\w']+\s+){0,6}?(of|de|by|por|was|fue|es|is|:)"
                          r"\s+(?:[\w']+\s+){0,2}$")
 MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria)\b")
 VALID_BEFORE = re.compile(r"\b(valid\s+votes|votos\s+validos)(?:\s+emitidos)?\s*(?:was|were|fue|fueron|of|de|:)?\s*$")
+VOTED_FOR = re.compile(r"^\s*(?:people\s+|personas\s+|voters\s+|votantes\s+)?(?:voted\s+(?:for|in)|votaron\s+(?:por|a\s+favor)|"
+                       r"supported|backed|apoyaron\s+a|respaldaron\s+a)\b")
+NOT_COUNTED = re.compile(r"\b((?:aun|todavia)\s+(?:por|sin)\s+(?:contar|escrutar)|not\s+yet\s+counted|"
+                         r"yet\s+to\s+be\s+counted|uncounted|no\s+escrutad\w+|sin\s+escrutar|por\s+escrutar)\b")
+CITIZENS_REGISTERED = re.compile(r"^\s*(?:de\s+)?(venezolanos|ciudadanos|citizens|people|personas|russians|rusos|"
+                                 r"indonesians)\b.{0,30}\b(llamad\w+\s+a\s+votar|eligible|habilitad\w+|registered|"
+                                 r"inscrit\w+|convocad\w+)")
 BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(acudieron|votaron|voted|turned\s+out|cast\s+their)\b")
 VOTES = re.compile(r"^\s*(?:de\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|sufragios|ballots?|papeletas|boletas)\b")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
@@ -42,11 +50,13 @@ REGISTERED_CUE = re.compile(r"\b(registered|registro|padron|inscritos|habilitad\
                             r"electoral\s+roll|electoral\s+register|llamados\s+a\s+votar|convocad\w+)\b")
 UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w+\s+)?(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|"
                    r"polling\s+stations|stations|precincts|tps|uiks?|machines|maquinas|tally\s+forms)\b")
+UNIT_WORDS = re.compile(r"\b(actas|tally\s+sheets|mesas|voting\s+tables|polling\s+stations|precincts|tps)\b")
 CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
 TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")
 FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|of\s+the\s+vote|del\s+voto|de\s+los\s+votos(?:\s+validos)?|"
                        r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:cast\s+|were\s+|was\s+|fueron\s+)?"
-                       r"(?:for|para|por|a\s+favor\s+de|de|went\s+to|in\s+favou?r\s+of)\s+(?:[\w'.-]+\s+){0,4}$")
+                       r"(?:(?:for|para|a\s+favor\s+de|went\s+to|in\s+favou?r\s+of|supported|backed|apoyaron\s+a|"
+                       r"voted\s+(?:for|in)|votaron\s+por)\s+(?:[\w'.-]+\s+){0,4}|(?:de|por)\s+)$")
 OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
                              r"adversario)(?:'s)?[\s,]*(?:[\w'.-]+\s+){0,3}$")
 VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas)\b")
@@ -83,10 +93,12 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if m.unit == "percent":
         if INVALID.search(after[:30]) or INVALID.search(clause_before[-25:]):
             return Resolution("invalid", why=["percent of null/invalid votes"])
-        if (TURNOUT.search(clause_before[-60:]) or TURNOUT.search(after[:30])
+        if (TURNOUT.search(clause_before[-60:]) or TURNOUT_AFTER.search(after)
                 or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]))):
             return Resolution("turnout", why=["turnout cue"])
-        if COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before):
+        if (COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before)
+                or (re.match(r"^\s*(?:del\s+total|of\s+the\s+total|of\s+all)\b", after)
+                    and UNIT_WORDS.search(f[sent_start:m.start]))):
             return Resolution("coverage", why=["share of counting units"])
         if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
             return Resolution("margin_points", why=["a margin written with % is percentage points"])
@@ -95,6 +107,12 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     late = re.match(r"^\s*(?:,\s*)?(?:fueron|were|son|are|eran)\s+(validos|valid|nulos|null|invalid|invalidos)\b", after)
     if late:
         return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
+    if NOT_COUNTED.search(after[:50]):
+        return Resolution("other", why=["votes not yet counted are not in the data"])
+    if VOTED_FOR.search(after):
+        return Resolution("votes", why=["'… voted for X'"])
+    if CITIZENS_REGISTERED.search(after):
+        return Resolution("registered", why=["citizens called to vote"])
     if MARGIN_AFTER.search(after):
         return Resolution("margin_votes", why=["a vote majority/margin"])
     if VALID_BEFORE.search(clause_before):
@@ -140,7 +158,7 @@ def _link_text(f: str, a: Mention, b: Mention) -> str:
 
 
 def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sent_end: int,
-                   bound: set[int]) -> tuple[str | None, str]:
+                   bound: set[int], quantity: str = "") -> tuple[str | None, str]:
     """The candidate a number is about, with the rule used."""
     if not hits:
         return None, "no candidate named in the sentence"
@@ -159,6 +177,14 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
         if 0 <= h.start - m.end <= 40 and FOR_AFTER.search(f[m.end:h.start]):
             return h.key, "named after the number ('for …')"
     # "... Maduro: 5.150.092" / "González, con 67 %"
+    objects = [h for h in hits if h.end <= m.start and re.search(
+        r"\b(a|over|beat|beats|defeated|derroto\s+a|vencio\s+a|supero\s+a|aventajo\s+a|against|frente\s+a)\s+$",
+        f[max(0, h.start - 14):h.start])]
+    if objects and quantity in ("margin_votes", "margin_points", "ratio"):
+        others = [h for h in hits if h.end <= m.start and h.key != objects[-1].key]
+        if others:
+            return others[-1].key, "subject of the verb whose object is the other candidate"
+        return "~" + objects[-1].key, "the object of the verb is the opponent"
     before = [h for h in hits if h.end <= m.start and id(h) not in bound and not
               (h.possessive and m.start - h.end > 4 and _owned_elsewhere(h, f))]
     if before:

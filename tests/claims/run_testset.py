@@ -9,8 +9,8 @@ HERE = Path(__file__).parent
 TESTSET = HERE / "testset.csv"
 
 
-def rows():
-    with open(TESTSET, encoding="utf-8", newline="") as f:
+def rows(path=None):
+    with open(path or TESTSET, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
