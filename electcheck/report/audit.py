@@ -104,7 +104,7 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
             b = d.get("bound")
             aggregate = d["official"].get("rows") == 1 or d["official"].get("unit_level") == "nation"
             if aggregate and b and b.get("declared_winner"):
-                entry["bound_summary"] = _bound_summary(b, names)
+                entry["bound_summary"] = _bound_summary(b, {c: _short(n) for c, n in names.items()})
                 headlines.append({"kind": "bound", "source": spec.official,
                                   "text": entry["bound_summary"]})
                 if not bound_done:
