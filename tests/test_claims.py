@@ -121,8 +121,12 @@ def test_region_is_resolved(load):
 
 
 def test_ambiguous_number_explains_which_reading(load):
-    r = check_text("Maduro got 3.316 million votes, and González 7.303 million.", [load(V2)])
-    assert [c.verdict for c in r.claims] == ["supported", "supported"]
+    r = check_text("The opposition collected 25.073 actas.", [load(V2)])
+    c = r.claims[0]
+    assert (c.quantity, c.verdict, c.actual, c.stated["reading"]) == ("units", "supported", 25073,
+                                                                      "'.' as thousands separator")
+    assert c.explanation.endswith("“25.073” can be read two ways (25.073 or 25,073); the reading with '.' as "
+                                  "thousands separator (25,073) was used.")
 
 
 def test_bulletin_1_round_percentages(load):

@@ -97,3 +97,34 @@ def test_share_built_from_the_data_is_supported(cand, decimals, lang):
     text = (f"{name} won {s}% of the vote." if lang == "en" else f"{name} obtuvo el {s.replace('.', ',')} % de los votos.")
     r = check_text(text, v2_like())
     assert [c.verdict for c in r.claims] == ["supported"], r.claims[0].explanation
+
+
+PIECES = ["7.3", "7,3", "5.150.092", "2,400", "1.000.000,5", "%", " por ciento", " million", " millones", " mil",
+          " votes", " votos", "Maduro", "González", "Zulia", " about ", " casi ", " más de ", "$", "€", " de ",
+          ", ", ". ", "\n", "(", ")", "2024", "July 28", "28 de julio", " points", " puntos porcentuales",
+          " twice", " el doble", "’s ", " turnout ", " participación ", " actas", "-", ":", "12:30", "٣", "ẞ", "İ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25))
+def test_any_text_is_checked_without_error(parts):
+    text = "".join(parts)
+    r = check_text(text, v2_like())
+    for c in r.claims:
+        assert 0 <= c.start < c.end <= len(text)
+        assert text[c.start:c.end] == c.text
+        assert c.verdict in ("supported", "misleading", "contradicted", "unverifiable")
+
+
+@settings(max_examples=200, deadline=None)
+@given(tenths=st.integers(min_value=1, max_value=999), fmt=st.sampled_from(
+    ["{e}%", "{s} %", "{s} por ciento", "{e} percent", "{e} per cent"]), hedge=st.sampled_from(list(HEDGES["en"])))
+def test_rendered_percentage_reads_back(tenths, fmt, hedge):
+    e = f"{tenths / 10:.1f}"
+    s = e.replace(".", ",")
+    lang = "es" if "{s}" in fmt else "en"
+    text = HEDGES[lang][hedge] + fmt.format(e=e, s=s)
+    ms = [m for m in extract(text, lang) if m.kind == "number"]
+    assert len(ms) == 1 and ms[0].unit == "percent"
+    got = find_hedge(fold(text[:ms[0].start]))[0]
+    assert interval(ms[0].value, ms[0].precision, got) == interval(tenths / 10, 0.1, hedge)

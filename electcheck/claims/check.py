@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import Finding, Tally
 from .evidence import evidence
-from .explain import UNVERIFIABLE_REASON, explain
+from .explain import UNVERIFIABLE_REASON, explain, plain
 from .facts import QUANTITIES, Facts, Value
 from .hedges import find_hedge, interval, rounding_mode
 from .numbers import Mention, extract
@@ -150,7 +150,10 @@ class Checker:
             q = "ballots"  # "10.26 million votes": all votes cast
             res.quantity = q
         region = None
-        if regions:
+        national = re.search(r"\b(nationally|nationwide|national(?:ly)?\s+total|across\s+the\s+country|a\s+nivel\s+nacional|"
+                             r"en\s+todo\s+el\s+pais|nacionalmente|in\s+total|en\s+total)\b",
+                             f[m.end:min(sent.end, m.end + 40)])
+        if regions and not national:
             before = [r for r in regions if r.end <= m.start]
             region = (before[-1] if before else regions[0]).key
         res.region = region
@@ -176,9 +179,13 @@ class Checker:
         d, reading, iv, reason = best
         note = ""
         if len(m.readings) > 1:
-            note = (f"“{m.text}” can be read two ways; {reading.how} ({reading.value:g}) was used."
+            other = [r for r in m.readings if r is not reading]
+            note = (f"“{m.text}” can be read two ways ({' or '.join(plain(r.value) for r in m.readings)}); "
+                    f"the reading with {reading.how} ({plain(reading.value)}) was used."
                     if lang == "en" else
-                    f"«{m.text}» admite dos lecturas; se usó {reading.how} ({reading.value:g}).")
+                    f"«{m.text}» admite dos lecturas ({' o '.join(plain(r.value, 'es') for r in m.readings)}); "
+                    f"se usó la lectura con {reading.how.replace('as decimal mark', 'como separador decimal').replace('as thousands separator', 'como separador de miles')} ({plain(reading.value, 'es')}).")
+            del other
         if d.verdict == "unverifiable":
             key = {"money": "money", "other": "other", "none": "none"}.get(q, reason or "no-data")
             r = UNVERIFIABLE_REASON[lang][key].format(why="; ".join(res.why),

@@ -49,6 +49,11 @@ VERDICT_NAME = {
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 
 
+def plain(v: float, lang: str = "en") -> str:
+    """A reading's value without exponent: 3316000 -> '3,316,000'; 7.303 -> '7.303'."""
+    return fmt_value(v, "votes", lang, False)
+
+
 def basis_name(basis: str, lang: str, source: str = "") -> str:
     if basis.startswith("snapshot:"):
         src = basis.split(":", 1)[1]
@@ -72,7 +77,7 @@ def fmt_value(v: float, quantity: str, lang: str, percent: bool | None = None) -
     if abs(v - round(v)) < 1e-9:
         s = f"{int(round(v)):,}"
     else:
-        s = f"{v:,.2f}"
+        s = f"{v:,.4f}".rstrip("0").rstrip(".")
     if lang == "es":
         s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return s
