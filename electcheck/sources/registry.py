@@ -126,7 +126,10 @@ def get_dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]
     except KeyError:
-        close = [n for n in DATASETS if name.split("/")[0] in n]
+        import difflib
+
+        close = [n for n in DATASETS if name.split("/")[0] in n] or \
+            difflib.get_close_matches(name, list(DATASETS), n=4, cutoff=0.5)
         hint = f"Did you mean: {', '.join(close)}?" if close else "Run 'electcheck data list' for the names."
         raise InputError(f"unknown dataset name {name!r}", hint=hint) from None
 
