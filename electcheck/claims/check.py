@@ -179,13 +179,11 @@ class Checker:
         d, reading, iv, reason = best
         note = ""
         if len(m.readings) > 1:
-            other = [r for r in m.readings if r is not reading]
             note = (f"“{m.text}” can be read two ways ({' or '.join(plain(r.value) for r in m.readings)}); "
                     f"the reading with {reading.how} ({plain(reading.value)}) was used."
                     if lang == "en" else
                     f"«{m.text}» admite dos lecturas ({' o '.join(plain(r.value, 'es') for r in m.readings)}); "
                     f"se usó la lectura con {reading.how.replace('as decimal mark', 'como separador decimal').replace('as thousands separator', 'como separador de miles')} ({plain(reading.value, 'es')}).")
-            del other
         if d.verdict == "unverifiable":
             key = {"money": "money", "other": "other", "none": "none"}.get(q, reason or "no-data")
             r = UNVERIFIABLE_REASON[lang][key].format(why="; ".join(res.why),
