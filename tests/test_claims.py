@@ -249,3 +249,15 @@ def test_check_is_fast_after_load(load, seed_text):
     t0 = time.perf_counter()
     check_text(seed_text, [t])
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_cli_csv_exact(load, tmp_path):
+    load(V2)
+    out = tmp_path / "claims.csv"
+    res = runner.invoke(_app(), ["check", "Maduro had 30% and spent $15 million.", "--against", V2, "--format",
+                                 "csv", "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    lines = out.read_bytes().decode("utf-8").split("\r\n")
+    assert lines[0] == "start,end,text,quantity,subject,hedge,interval,actual,basis,verdict,explanation"
+    assert lines[1].startswith("11,14,30%,share,NM,none,\"[29.50%, 31.00%)\",30.46%,valid,supported,")
+    assert lines[2].startswith("25,36,$15 million,money,,none,,,,unverifiable,")
