@@ -44,8 +44,12 @@ def _rows(report, all_scopes: bool = True) -> list[list[str]]:
             note = "does not apply: " + (r.caveats[0] if r.caveats else "")
         elif r.test == "integer-percent" and "excess" in r.details:
             note = f"excess {r.details['excess']:,.1f} ± {r.details['sd']:,.1f} (MC sd)"
+        elif r.details.get("textbook_calibration") == "anti-conservative" and \
+                (r.details.get("textbook_p_value") or 1) <= 0.05:
+            note = (f"textbook p = {r.details['textbook_p_value']:.2g} ignored: textbook null rejects "
+                    f"{r.details['textbook_rejection_rate']:.0%} of clean simulations")
         elif r.caveats:
-            note = r.caveats[0]
+            note = r.caveats[0] if len(r.caveats[0]) <= 90 else r.caveats[0][:87] + "..."
         if r.q_value is not None and r.q_value <= 0.05:
             note = ("FLAGGED (q ≤ 0.05); " + note).rstrip("; ")
         rows.append([r.test, r.scope, r.subject, _fmt(r.statistic), _fmt(r.p_value, "p"),

@@ -81,6 +81,8 @@ class ForensicsReport:
     calibration: dict[str, Any]
     flags: pd.DataFrame
     power: dict[str, Any] | None = None
+    #: wall time of each step in seconds (not part of the stable JSON)
+    timings: dict[str, float] = field(default_factory=dict)
     cannot_see: list[str] = field(default_factory=lambda: list(CANNOT_SEE))
 
     def significant(self, q_max: float = 0.05) -> list[TestResult]:
@@ -100,7 +102,7 @@ class ForensicsReport:
 
 def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None, seed: int = 20240728,
             resamples: int = 1000, calibrate: bool = True, calibration_sims: int = 20,
-            calibration_resamples: int = 99, calibration_units: int = 20_000,
+            calibration_resamples: int = 99, calibration_units: int = 10_000,
             units: Units | None = None) -> ForensicsReport:
     """Run the selected tests on a Tally (or prepared Units) and return the report."""
     slugs = resolve_tests(tests)
@@ -114,15 +116,22 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
     # the digit tests share one set of draws (one pass per candidate serves all three)
     for slug in ("last-digit", "zero-five"):
         seeds[slug] = seeds["second-digit"]
+    import time
+
+    timings: dict[str, float] = {}
     results: list[TestResult] = []
     for slug in slugs:
+        t0 = time.perf_counter()
         results.extend(TESTS[slug].run(units, seed=seeds[slug], resamples=resamples, scoped=scoped))
+        timings[slug] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     cal: dict[str, Any] = {}
     to_cal = [TESTS[s] for s in slugs if s in CALIBRATED]
     if calibrate and to_cal:
         cal = calibration.calibrate_many(units, to_cal, sims=calibration_sims,
                                          resamples=calibration_resamples, seed=seed,
                                          max_units=calibration_units)
+    timings["calibration"] = time.perf_counter() - t0
     for r in results:
         c = cal.get(r.test)
         if r.test in CALIBRATED and r.applicable:
@@ -147,7 +156,9 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                     f"{c['textbook']['rejection_rate']:.0%} of clean simulated elections built from these "
                     "unit sizes: anti-conservative, not evidence; the resampled null is the one reported")
     family = multiple.adjust(results)
+    t0 = time.perf_counter()
     fl = flags_mod.build(units, results)
+    timings["flags"] = time.perf_counter() - t0
     used = int(units.usable.sum())
     return ForensicsReport(
         source=units.source, election=str(units.notes.get("election", "")),
@@ -159,4 +170,5 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                if units.excluded is not None else 0, "without_numbers": int(np.isnan(units.share_den).sum()),
                "leader": units.leader_id, "share_basis": units.share_basis,
                "turnout_basis": units.turnout_basis},
-        tests=results, family=family, calibration=cal, flags=fl)
+        tests=results, family=family, calibration=cal, flags=fl,
+        timings={k: round(v, 3) for k, v in timings.items()})

@@ -1,0 +1,207 @@
+"""Forensics on synthetic elections: invariants, refusals, BH, hard checks, CLI output.
+
+Fast (no real data). Real-data cases are in test_forensics_real.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from electcheck.cli import app
+from electcheck.forensics import (TESTS, analyze, calibration, digits, first_digit, flags, hard_checks,
+                                  integer_percent, list_tests, multiple, power)
+from electcheck.forensics.units import from_tally
+from electcheck.model import Candidate, Tally, TallyMeta
+
+
+def clean_tally(n: int = 3000, seed: int = 1, regions: int = 5, size: tuple[int, int] = (500, 2500)) -> Tally:
+    """A clean election: turnout and shares vary smoothly by region, counts binomial."""
+    rng = np.random.default_rng(seed)
+    reg = rng.integers(*size, n)
+    region = rng.integers(0, regions, n)
+    t = np.clip(rng.normal(0.55 + 0.03 * region, 0.07), 0.05, 0.97)
+    ballots = rng.binomial(reg, t)
+    invalid = rng.binomial(ballots, 0.02)
+    valid = ballots - invalid
+    s = np.clip(rng.normal(0.55, 0.08, n), 0.05, 0.95)
+    a = rng.binomial(valid, s)
+    b = rng.binomial(valid - a, 0.7)
+    c = valid - a - b
+    df = pd.DataFrame({"unit_id": [f"u{i:05d}" for i in range(n)],
+                       "region": [f"R{r}" for r in region], "region_code": [str(r) for r in region]})
+    for k, v in {"registered": reg, "ballots": ballots, "valid": valid, "invalid": invalid,
+                 "a": a, "b": b, "c": c}.items():
+        df[k] = pd.array(v, dtype="Int64")
+    meta = TallyMeta(source="synthetic", kind="official", election="test", unit_level="station",
+                     candidates=[Candidate("a", "A"), Candidate("b", "B"), Candidate("c", "C")],
+                     hierarchy=["region"], share_basis="valid")
+    return Tally(df, meta)
+
+
+def test_every_test_is_listed_with_its_docstring_summary():
+    items = dict(list_tests())
+    assert list(items) == list(TESTS)
+    for slug, summary in items.items():
+        assert summary and summary == TESTS[slug].__doc__.strip().splitlines()[0]
+        assert "Cit" in TESTS[slug].__doc__ or slug == "hard-checks"
+
+
+def test_first_digit_is_refused_with_a_reason():
+    u = from_tally(clean_tally())
+    app_ = first_digit.validate(u)
+    assert not app_.applicable
+    assert "does not apply to polling-station counts" in app_.reason
+    (r,) = first_digit.run(u)
+    assert r.p_value is None and not r.applicable
+
+
+def test_integer_percent_refuses_small_data():
+    u = from_tally(clean_tally(n=200))
+    assert not integer_percent.validate(u)
+    (r,) = integer_percent.run(u, resamples=19)
+    assert not r.applicable and "≥ 300" in r.caveats[0]
+
+
+def test_integer_percent_is_seeded_and_doubling_units_keeps_shares():
+    t = clean_tally()
+    u = from_tally(t)
+    r1 = integer_percent.run(u, seed=5, resamples=50)[0]
+    r2 = integer_percent.run(u, seed=5, resamples=50)[0]
+    assert r1.details == r2.details
+    # doubling every count keeps every rate: observed integer units unchanged
+    t2 = Tally(t.data.copy(), t.meta)
+    for c in ("registered", "ballots", "valid", "invalid", "a", "b", "c"):
+        t2.data[c] = t2.data[c] * 2
+    r3 = integer_percent.run(from_tally(t2), seed=5, resamples=50)[0]
+    assert r3.details["observed"] == r1.details["observed"]
+
+
+def test_integer_percent_sees_planted_rounding_and_not_a_clean_election():
+    u = from_tally(clean_tally(n=6000, seed=3))
+    clean = integer_percent.run(u, seed=1, resamples=99)[0]
+    assert clean.p_value > 0.01
+    fraud, chosen = power.plant(u, "rounding", 0.05, 1.0, np.random.default_rng(0))
+    r = integer_percent.run(fraud, seed=1, resamples=99)[0]
+    assert r.p_value <= 0.01 and r.details["excess"] > 3 * r.details["sd"]
+
+
+def test_second_digit_helper_is_exact():
+    x = np.array([10, 19, 99, 100, 109, 110, 999, 1000, 1234, 98765], dtype=float)
+    assert digits.second_digit(x).tolist() == [0, 9, 9, 0, 0, 1, 9, 0, 2, 8]
+    assert abs(digits.BENFORD2.sum() - 1) < 1e-12 and digits.BENFORD2[0] > digits.BENFORD2[9]
+
+
+def test_hard_checks_find_each_problem():
+    t = clean_tally(n=400)
+    d = t.data
+    d.loc[0, "ballots"] = d.loc[0, "registered"] + 5          # votes above registered
+    d.loc[0, "valid"] = d.loc[0, "ballots"] - d.loc[0, "invalid"]
+    d.loc[0, "a"] = d.loc[0, "valid"] - d.loc[0, "b"] - d.loc[0, "c"]
+    d.loc[1, "a"] = d.loc[1, "a"] + 7                           # candidates ≠ valid
+    d.loc[2, ["ballots", "valid", "invalid", "b", "c"]] = [d.loc[2, "registered"], d.loc[2, "registered"], 0, 0, 0]
+    d.loc[2, "a"] = d.loc[2, "registered"]                      # 100 % turnout, 100 % for a
+    res = {r.subject: r for r in hard_checks.run(from_tally(t))}
+    assert res["VOTES_GT_REGISTERED"].statistic == 1
+    assert res["SUM_CANDIDATES"].statistic == 1
+    assert res["TURNOUT_100"].statistic == 1 and res["ONE_CANDIDATE_100"].statistic == 1
+    assert res["SUM_BALLOTS"].statistic == 0 and res["NEGATIVE"].statistic == 0
+    assert all(r.p_value is None for r in res.values())
+
+
+def test_bh_matches_the_textbook_example():
+    p = [0.01, 0.04, 0.03, 0.005]
+    q = multiple.bh(p)
+    assert np.allclose(q, [0.02, 0.04, 0.04, 0.02])
+    assert np.all(multiple.bh([0.5] * 7) == 0.5)
+
+
+def test_analyze_clean_election_flags_nothing_and_states_the_family():
+    rep = analyze(clean_tally(n=4000, seed=11), resamples=99, calibration_sims=8, calibration_units=4000,
+                  by="region")
+    d = rep.to_dict()
+    assert d["family"]["size"] == sum(1 for r in rep.tests if r.in_family) > 10
+    assert d["family"]["scopes"] == 6
+    flagged = [t for t in d["tests"] if t["q_value"] is not None and t["q_value"] <= 0.05
+               and t["test"] != "fingerprint"]
+    assert flagged == [], flagged
+    for t in d["tests"]:
+        assert set(t) >= {"test", "scope", "statistic", "p_value", "q_value", "calibration", "applicable",
+                          "caveats"}
+    ip = [t for t in d["tests"] if t["test"] == "integer-percent" and t["scope"] == "national"][0]
+    assert ip["excess"] is not None and ip["sd"] > 0
+    assert d["cannot_see"] and "Proportional ballot stuffing" in d["cannot_see"][0]
+
+
+def test_flags_rank_hard_checks_first_with_reason_codes():
+    t = clean_tally(n=500)
+    t.data.loc[7, "a"] = t.data.loc[7, "a"] + 3
+    rep = analyze(t, tests=["hard-checks", "fingerprint"], resamples=19, calibrate=False)
+    top = flags.records(rep.flags, 1)[0]
+    assert top["unit_id"] == "u00007" and "SUM_CANDIDATES" in top["reasons"]
+
+
+def test_calibration_labels_a_broken_test_anti_conservative():
+    class AlwaysReject:
+        SLUG = "always"
+
+        @staticmethod
+        def run(units, **_):
+            from electcheck.forensics.base import TestResult
+
+            return [TestResult("always", "national", "x", 1.0, 0.001)]
+
+    u = from_tally(clean_tally())
+    c = calibration.calibrate_many(u, [AlwaysReject], sims=10, resamples=19)
+    assert c["always"]["label"] == "anti-conservative" and c["always"]["rejection_rate"] == 1.0
+    assert calibration.label(1, 40) == "calibrated"
+    assert calibration.label(0, 400) == "conservative"
+
+
+def test_power_reports_proportional_stuffing_as_invisible_to_digit_tests():
+    u = from_tally(clean_tally(n=3000, seed=4))
+    res = power.run(u, reps=4, resamples=19, tests=["integer-percent", "last-digit", "zero-five"],
+                    scenarios=[("proportional-stuffing", 0.3)], share=0.05, seed=1)
+    det = res["scenarios"][0]["detection"]
+    assert det["last-digit"] <= 0.5 and det["zero-five"] <= 0.5
+    assert res["blind_spots"]
+
+
+runner = CliRunner()
+
+
+def test_cli_list_prints_slug_and_summary():
+    r = runner.invoke(app, ["forensics", "--list"])
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(TESTS)
+    assert lines[0] == ("integer-percent     Excess of units whose turnout or leader share is a whole percentage "
+                        "(Kobak, Shpilkin & Pshenichnikov 2016).")
+    assert lines[-1].startswith("first-digit         First-digit Benford test: refused")
+
+
+def test_cli_json_and_flags_csv(tmp_path):
+    t = clean_tally(n=1000)
+    t.data.loc[3, "b"] = t.data.loc[3, "b"] + 1
+    src = tmp_path / "t.parquet"
+    t.to_parquet(src)
+    csv = tmp_path / "flags.csv"
+    r = runner.invoke(app, ["forensics", str(src), "--resamples", "19", "--calibration-sims", "2", "--format",
+                            "json", "--flags-csv", str(csv), "-q"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert [x["test"] for x in d["tests"]][:1] == ["integer-percent"]
+    assert d["flags"][0]["unit_id"] == "u00003" and d["flags"][0]["reasons"] == ["SUM_CANDIDATES"]
+    head = csv.read_text(encoding="utf-8").splitlines()[0]
+    assert head.startswith("rank,unit_id,region,score,reasons,registered,ballots,turnout_pct,a_share_pct")
+
+
+def test_cli_unknown_test_is_a_one_line_error():
+    from electcheck.forensics import ForensicsError, resolve_tests
+
+    with pytest.raises(ForensicsError, match="unknown test 'benford'"):
+        resolve_tests(["benford"])
