@@ -107,11 +107,29 @@ def _row_text(raw: RawTable, i: int) -> str:
 
 
 def _pad(s: pd.Series, width: int | None) -> pd.Series:
-    s = s.astype("string").str.strip().str.replace(r"\.0+$", "", regex=True)
+    """Codes as text: trimmed, spreadsheet ".0" tails dropped, digit codes zero-padded to ``width``.
+
+    Works on the Arrow array and skips each step when no cell needs it (large files).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..numbers import _arrow_strings
+
+    arr = _arrow_strings(s)
+    if pc.any(pc.or_(pc.match_substring_regex(arr, r"^\s"), pc.match_substring_regex(arr, r"\s$"))).as_py():
+        arr = pc.utf8_trim_whitespace(arr)
+    if pc.any(pc.match_substring(arr, ".")).as_py():
+        arr = pc.replace_substring_regex(arr, r"\.0+$", "")
     if width:
-        digits = s.str.fullmatch(r"\d+").fillna(False)
-        s = s.where(~digits, s.str.zfill(width))
-    return s
+        digits = pc.fill_null(pc.match_substring_regex(arr, r"^\d+$"), False)
+        short = pc.fill_null(pc.less(pc.utf8_length(arr), width), False)
+        need = pc.and_(digits, short)
+        if pc.any(need).as_py():
+            arr = pc.if_else(need, pc.utf8_lpad(arr, width=width, padding="0"), arr)
+    return pd.Series(arr.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow"),
+                                                  pa.string(): pd.StringDtype("pyarrow")}.get),
+                     index=s.index, dtype=pd.StringDtype("pyarrow"))
 
 
 def build_keys(cells: pd.DataFrame, m: Mapping, file: str) -> pd.Series:

@@ -29,6 +29,16 @@ def _matches_total(s: pd.Series) -> np.ndarray:
     from ..numbers import _arrow_strings
 
     arr = _arrow_strings(s)
+    if len(arr) > 10_000:  # place names repeat: test each distinct value once
+        uniq = pc.unique(arr)
+        if len(uniq) < len(arr) // 4:
+            hit_u = pc.fill_null(pc.match_substring_regex(uniq, TOTAL_WORDS.pattern, ignore_case=True), False)
+            if not pc.any(hit_u).as_py():
+                return np.zeros(len(s), dtype=bool)
+            hits = pc.filter(uniq, hit_u)
+            return np.asarray(pc.is_in(arr, value_set=hits).to_numpy(zero_copy_only=False), dtype=bool)
+        if not pc.any(pc.match_substring_regex(arr, "[^0-9 .,_/-]")).as_py():
+            return np.zeros(len(s), dtype=bool)  # codes made of digits only
     short = pc.fill_null(pc.less_equal(pc.utf8_length(arr), 20), False)  # labels are short
     if not pc.any(short).as_py():
         return np.zeros(len(s), dtype=bool)

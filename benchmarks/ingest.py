@@ -1,0 +1,83 @@
+"""Ingest benchmark: the Indonesia per-TPS file (813,336 rows) against a bare pyarrow read.
+
+    ELECTCHECK_DATA_DIR=../shared/datasets python benchmarks/ingest.py [--repeat N] [--source NAME]
+
+Each measurement runs in its own child process, so the peak memory (maxrss of
+the child) belongs to that step alone; wall time is measured around the work
+only (imports excluded), best of ``--repeat`` runs. Target: ingest within 3x
+of the baseline and under 2 GB peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+TARGET_RATIO = 3.0
+TARGET_PEAK_MB = 2048
+
+
+def _child(kind: str, source: str) -> None:
+    import resource
+
+    from electcheck.sources import registry
+
+    path = registry.resolve(registry.DATASETS[source].file)
+    if kind == "baseline":
+        import pyarrow.csv as pacsv
+
+        t0 = time.perf_counter()
+        table = pacsv.read_csv(path)
+        wall = time.perf_counter() - t0
+        rows = table.num_rows
+    else:
+        from electcheck.ingest import ingest
+
+        t0 = time.perf_counter()
+        result = ingest(source)
+        wall = time.perf_counter() - t0
+        rows = result.report.rows_read
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"kind": kind, "wall_s": wall, "peak_mb": peak_kb / 1024, "rows": rows}))
+
+
+def _measure(kind: str, source: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--source", source],
+                         capture_output=True, text=True, env=os.environ.copy())
+    if out.returncode != 0:
+        sys.exit(f"benchmark child {kind} failed:\n{out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--source", default="indonesia-2019/official")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", choices=["baseline", "ingest"])
+    args = ap.parse_args()
+    if args.child:
+        _child(args.child, args.source)
+        return
+    res = {}
+    for kind in ("baseline", "ingest"):
+        runs = [_measure(kind, args.source) for _ in range(args.repeat)]
+        res[kind] = {"wall_s": min(r["wall_s"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
+                     "rows": runs[0]["rows"]}
+    ratio_t = res["ingest"]["wall_s"] / res["baseline"]["wall_s"]
+    ratio_m = res["ingest"]["peak_mb"] / res["baseline"]["peak_mb"]
+    print(f"source: {args.source} ({res['ingest']['rows']:,} rows), best of {args.repeat}, each in a child process")
+    print(f"{'step':<34}{'wall time':>12}{'peak memory':>14}")
+    print(f"{'pyarrow.csv.read_csv (baseline)':<34}{res['baseline']['wall_s']:>11.2f}s{res['baseline']['peak_mb']:>11.0f} MB")
+    print(f"{'electcheck ingest':<34}{res['ingest']['wall_s']:>11.2f}s{res['ingest']['peak_mb']:>11.0f} MB")
+    print(f"{'ratio':<34}{ratio_t:>11.2f}x{ratio_m:>12.2f}x")
+    ok_t, ok_m = ratio_t <= TARGET_RATIO, res["ingest"]["peak_mb"] <= TARGET_PEAK_MB
+    print(f"target: time within {TARGET_RATIO:.0f}x of baseline: {'met' if ok_t else 'NOT met'}; "
+          f"peak under {TARGET_PEAK_MB} MB: {'met' if ok_m else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
