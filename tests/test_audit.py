@@ -44,6 +44,7 @@ against = ["independent.parquet"]
 [forensics]
 source = "independent.parquet"
 resamples = 30
+calibration_sims = 3
 region_level = "state"
 ''', encoding="utf-8")
     return cfg
@@ -142,6 +143,7 @@ def venezuela(tmp_path_factory):
     ingest_or_skip("venezuela-2024/opposition-v1")
     cfg = load_example("venezuela-2024")
     cfg.resamples = 40
+    cfg.calibration_sims = 4
     audit = run_audit(cfg)
     out = tmp_path_factory.mktemp("ve") / "report"
     write_report(audit, out, command=["test"])

@@ -110,10 +110,12 @@ class ForensicsData:
     last_digits: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     second_digits: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    cannot_see: list[str] = field(default_factory=list)
+    calibration: dict[str, Any] = field(default_factory=dict)
 
 
 def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
-              progress=None) -> ForensicsData:
+              progress=None, calibration_sims: int = 20) -> ForensicsData:
     """Run the requested forensic tests (national scope) and gather chart inputs.
 
     Uses the per-test modules of ``electcheck.forensics`` (validate → run), then
@@ -127,8 +129,34 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
     except ImportError as e:
         raise Unavailable(f"the forensics package is not available ({e})") from None
     units = units_mod.from_tally(tally)
+    notes: list[str] = []
+    cannot_see: list[str] = []
+    calibration: dict[str, Any] = {}
+    digit_seed = seed
+    try:
+        from ..forensics import TESTS, analyze
+    except ImportError:
+        analyze = None
+    if analyze is not None:
+        known = [t for t in tests if t in TESTS or t == "hard-checks"]
+        notes += [f"unknown test {t!r} skipped" for t in tests if t not in known]
+        rep = analyze(tally, tests=known, seed=seed, resamples=max(19, resamples), calibrate=True,
+                      calibration_sims=calibration_sims, calibration_resamples=99, units=units)
+        results = rep.tests
+        family = rep.family
+        nflags = int(len(rep.flags))
+        cannot_see = list(getattr(rep, "cannot_see", []))
+        calibration = {k: {kk: vv for kk, vv in v.items() if not isinstance(vv, (dict, list))}
+                       for k, v in (rep.calibration or {}).items()}
+        # the digit charts use the same draws as the digit tests
+        kids = np.random.SeedSequence(seed).spawn(len(TESTS))
+        digit_seed = int(kids[list(TESTS).index("second-digit")].generate_state(1)[0])
+        resamples = max(19, resamples)
+        if progress:
+            progress("forensics done")
+        return _finish(units, results, family, nflags, tests, digit_seed, resamples, notes, cannot_see,
+                       calibration, digits, importlib)
     results = []
-    notes = []
     for slug in tests:
         modname = _MODULES.get(slug)
         if modname is None:
@@ -148,6 +176,13 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
         nflags = int(len(flags_mod.build(units, results)))
     except Exception:  # noqa: BLE001 - the station list is optional in the report
         nflags = 0
+    notes.append("calibration on simulated clean elections not run (forensics.analyze not available)")
+    return _finish(units, results, family, nflags, tests, digit_seed, resamples, notes, cannot_see,
+                   calibration, digits, importlib)
+
+
+def _finish(units, results, family, nflags, tests, seed, resamples, notes, cannot_see, calibration,
+            digits, importlib) -> "ForensicsData":
     t = units.turnout()
     s = units.share()
     inc = importlib.import_module("electcheck.forensics.integer_percent").inclusion(units)
@@ -161,7 +196,8 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
         tests=[r.to_dict() | {"details": _plain(r.details)} for r in results], family=family,
         flags_count=nflags, leader=units.leader_id, turnout=np.asarray(t, float), share=np.asarray(s, float),
         registered=np.asarray(units.registered, float), share_den=np.asarray(units.share_den, float),
-        included=np.asarray(inc, bool), last_digits=ld, second_digits=sd, notes=notes)
+        included=np.asarray(inc, bool), last_digits=ld, second_digits=sd, notes=notes,
+        cannot_see=cannot_see, calibration=calibration)
 
 
 def _plain(d: dict[str, Any]) -> dict[str, Any]:

@@ -192,9 +192,11 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
         try:
             t = load(name)
             step(f"forensics {name}")
-            fx = adapters.forensics(t, cfg.tests, seed=seed, resamples=cfg.resamples, progress=step)
+            fx = adapters.forensics(t, cfg.tests, seed=seed, resamples=cfg.resamples, progress=step,
+                                    calibration_sims=cfg.calibration_sims)
             sec = {"available": True, "source": name, "resamples": cfg.resamples, "tests": fx.tests,
-                   "family": fx.family, "stations_listed": fx.flags_count, "notes": fx.notes}
+                   "family": fx.family, "calibration": fx.calibration, "cannot_see": fx.cannot_see,
+                   "stations_listed": fx.flags_count, "notes": fx.notes}
             sections["forensics"] = sec
             headlines.append({"kind": "forensics", "source": name, "text": _forensics_summary(fx.tests)})
             src = f"{_src_label(t)}; {cfg.resamples} resamples, seed {seed}. Computed by electcheck."
@@ -265,6 +267,14 @@ def _forensics_summary(tests: list[dict]) -> str:
     if sig:
         s += ": " + ", ".join(f"{t['test']} ({t['subject']}, q = {t['q_value']:.3g})" for t in sig)
     s += ". "
+    ip = next((t for t in tests if t.get("test") == "integer-percent" and t.get("excess") is not None), None)
+    if ip and ip.get("sd"):
+        s += (f"Units at whole-percentage turnout or leader share: {ip['excess']:+,.0f} beyond the Monte Carlo "
+              f"expectation (SD {ip['sd']:,.0f}, p = {ip['p_value']:.3g}). ")
+    withheld = [t for t in tests if t.get("calibration") == "anti-conservative"]
+    if withheld:
+        s += (f"{len(withheld)} result(s) withheld: the test rejects too many clean simulated elections of this "
+              "shape. ")
     if na:
         s += f"{len(na)} not applicable to these data. "
     s += ("These tests look for traces of some kinds of manipulation (round-number targets, invented digits, "

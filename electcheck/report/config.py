@@ -61,6 +61,7 @@ class AuditConfig:
     forensics_source: str | None = None
     tests: list[str] = field(default_factory=list)
     resamples: int = 200
+    calibration_sims: int = 20
     region_level: str | None = None
     seed: int = 20240728
     lead: str = ""
@@ -132,6 +133,7 @@ def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = 
         forensics_source=fx.get("source"),
         tests=_list(fx.get("tests"), "forensics.tests") or (DEFAULT_TESTS if fx.get("source") else []),
         resamples=int(fx.get("resamples", 200)),
+        calibration_sims=int(fx.get("calibration_sims", 20)),
         region_level=fx.get("region_level"),
         seed=int(data.get("seed", 20240728)),
         lead=str(data.get("lead", "")),

@@ -92,7 +92,7 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
         "config": {"name": cfg.name, "base_dir": cfg.base_dir, "text": config_text,
                    "parsed": cfg.to_dict()},
         "seed": audit.seed,
-        "parameters": {"resamples": cfg.resamples, "tests": cfg.tests, "region_level": cfg.region_level},
+        "parameters": {"resamples": cfg.resamples, "calibration_sims": cfg.calibration_sims, "tests": cfg.tests, "region_level": cfg.region_level},
         "inputs": [{"name": i["name"], "source": i["source"], "path": i["path"], "sha256": i["sha256"]}
                    for i in audit.inputs],
         "outputs": {rel: _sha(b) for rel, b in files.items()},

@@ -48,10 +48,12 @@ def render_markdown(audit) -> str:
     if fx and fx.get("available"):
         L += ["## Forensic tests", "", f"Source {_text(fx['source'])}; {fx['resamples']} resamples; "
               f"{fx['family'].get('method')} across {fx['family'].get('size')} results.", ""]
-        L += _table(["test", "subject", "statistic", "p", "q", "applies"],
+        L += _table(["test", "subject", "statistic", "p", "q", "calibration"],
                     [[t["test"], t["subject"], t.get("statistic"), t.get("p_value"), t.get("q_value"),
-                      t.get("applicable")] for t in fx["tests"]])
+                      t.get("calibration") if t.get("applicable") else "does not apply"] for t in fx["tests"]])
         L.append("")
+        if fx.get("cannot_see"):
+            L += ["What no test here can see:", ""] + [f"- {_text(c)}" for c in fx["cannot_see"]] + [""]
     L += ["## Inputs", ""]
     L += _table(["input", "used as", "SHA-256"], [[i["name"], i["source"], i["sha256"]] for i in d["inputs"]])
     L.append("")
