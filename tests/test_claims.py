@@ -229,7 +229,6 @@ HOLDOUT = rows(HERE / "claims" / "holdout.csv")
 #: rows the checker still gets wrong, with the reason (documented in docs/claims.md)
 KNOWN_WRONG = {
     "h3a": "CEC turnout is ballots issued / registered; the Russian tallies carry ballots found in boxes",
-    "h3b": "'73 million people' after 'turnout' is not read as voters",
     "h7b": "'al actual gobernante' (the incumbent) is not resolved to Maduro",
     "h15b": "labelled contradicted; the recapitulation lacks registered voters for some units, so unverifiable",
 }

@@ -22,6 +22,7 @@ from .text import fold, sentences
 from .verdicts import Decision, better, decide
 
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
+_PRONOUN = re.compile(r"\b(he|she|his|her|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente)\b")
 
 
 @dataclass
@@ -101,10 +102,16 @@ class Checker:
         f = fold(text)
         claims: list[Claim] = []
         skipped: list[Skipped] = []
+        last_hits: list = []
         for sent in sentences(text):
             sl = lang or sent.lang
             ms = extract(sent.text, sl, base=sent.start, ftext=f[sent.start:sent.end])
             hits = self.resolver.candidates_in(sent.text, f[sent.start:sent.end], base=sent.start)
+            if not hits and last_hits and _PRONOUN.search(sent.text.lower()):
+                # "he had some 87 percent": the candidate named last in the previous sentence
+                h = last_hits[-1]
+                hits = [type(h)(h.key, sent.start - 1, sent.start - 1, False)]
+            last_hits = hits if hits else []
             regions = self.resolver.regions_in(sent.text, base=sent.start)
             prev: dict[str, tuple[Resolution, Mention]] = {}
             bound: set[int] = set()

@@ -141,10 +141,14 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if (prev is not None and prev_mention is not None and prev.quantity in ("votes", "share")
             and prev_mention.unit == m.unit and TO_LINK.search(_link_text(f, prev_mention, m))):
         return Resolution(prev.quantity, why=[f"'X {prev.quantity} to Y': second figure of a pair"])
+    if re.match(r"^\s*(?:de\s+)?(?:personas|people)\b", after) and TURNOUT.search(f[sent_start:sent_end]):
+        return Resolution("ballots", why=["people who voted (turnout sentence)"])
     w = WORD.match(after)
     if w and w.group(1) not in LINKING and m.end < sent_end:
         return Resolution("other", why=[f"counts '{w.group(1)}', not a quantity in the data"])
-    if re.match(r"^\s*(?:de\s+)?(?:personas|people)\b", after):
+    if re.match(r"^\s*(?:de\s+)?(?:personas|people|voters|votantes)\b", after):
+        if TURNOUT.search(f[sent_start:sent_end]):
+            return Resolution("ballots", why=["people who voted (turnout sentence)"])
         return Resolution("other", why=["people, not votes"])
     if m.readings and m.readings[0].value >= 1000 and (has_candidate or VOTE_CONTEXT.search(f[sent_start:sent_end])):
         return Resolution("votes", why=["a large count in a sentence about votes"])
