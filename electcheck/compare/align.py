@@ -35,21 +35,61 @@ REASON_TEXT = {
 }
 
 
-@dataclass
 class Codes:
-    """A factorised text column: ``codes`` (-1 = missing) into ``uniques``; ``side_*`` mark which
-    values occur on each side (for "is the enclosing unit on the other side?")."""
+    """One hierarchy column over the aligned units: the official's value where it has one, else the
+    independent's. ``codes``/``uniques`` (factorised on first use; -1 = missing) and ``on_official`` /
+    ``on_independent`` (which values occur on each side, for "is the enclosing unit on the other
+    side?"); ``values(rows)`` reads the text for a few rows without factorising."""
 
-    codes: np.ndarray
-    uniques: np.ndarray
-    on_official: np.ndarray
-    on_independent: np.ndarray
+    def __init__(self, o: pd.Series | None, o_pos: np.ndarray, i: pd.Series | None, i_pos: np.ndarray,
+                 n: int):
+        self._o, self._i, self._o_pos, self._i_pos, self._n = o, i, o_pos, i_pos, n
+        self._o_row = np.full(n, -1, np.int64)
+        self._o_row[o_pos] = np.arange(len(o_pos))
+        self._i_row = np.full(n, -1, np.int64)
+        self._i_row[i_pos] = np.arange(len(i_pos))
+        self._done = False
 
-    def values(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
-        c = self.codes if rows is None else self.codes[rows]
-        out = self.uniques[np.where(c < 0, 0, c)] if len(self.uniques) else np.full(len(c), None, object)
-        out = out.astype(object)
-        out[c < 0] = None
+    def _factorise(self) -> None:
+        if not self._done:
+            (self._codes, self._uniques, self._on_o,
+             self._on_i) = _combine_codes(self._o, self._o_pos, self._i, self._i_pos, self._n)
+            self._done = True
+
+    @property
+    def codes(self) -> np.ndarray:
+        self._factorise()
+        return self._codes
+
+    @property
+    def uniques(self) -> np.ndarray:
+        self._factorise()
+        return self._uniques
+
+    @property
+    def on_official(self) -> np.ndarray:
+        self._factorise()
+        return self._on_o
+
+    @property
+    def on_independent(self) -> np.ndarray:
+        self._factorise()
+        return self._on_i
+
+    def values(self, rows: np.ndarray | None = None) -> np.ndarray:
+        rows = np.arange(self._n) if rows is None else np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        out = np.full(len(rows), None, dtype=object)
+        for s, row_map in ((self._i, self._i_row), (self._o, self._o_row)):  # official last: it wins
+            if s is None:
+                continue
+            r = row_map[rows]
+            ok = r >= 0
+            if ok.any():
+                v = s.iloc[r[ok]].to_numpy(dtype=object, na_value=None)
+                cur = out[ok]
+                out[ok] = np.where(np.array([x is None for x in v], dtype=bool), cur, v)
         return out
 
 
@@ -61,7 +101,7 @@ def _factorize(s: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _combine_codes(o: pd.Series | None, o_pos: np.ndarray, i: pd.Series | None, i_pos: np.ndarray,
-                   n: int) -> Codes:
+                   n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     co, uo = _factorize(o)
     ci, ui = _factorize(i)
     uniques = pd.Index(uo).append(pd.Index(ui)).unique() if len(uo) or len(ui) else pd.Index([], dtype=object)
@@ -81,7 +121,7 @@ def _combine_codes(o: pd.Series | None, o_pos: np.ndarray, i: pd.Series | None, 
         keep = mo >= 0
         codes[o_pos[keep]] = mo[keep]
         on_o[mo[keep]] = True
-    return Codes(codes, uniques, on_o, on_i)
+    return codes, uniques, on_o, on_i
 
 
 @dataclass
@@ -125,18 +165,24 @@ def _as_float(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
 def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[str],
           levels: list[str]) -> Aligned:
     """Align two level frames (``unit_id`` + hierarchy + counts) on unit_id."""
-    o = o.set_index(o["unit_id"].astype("string"))
-    i = i.set_index(i["unit_id"].astype("string"))
-    for name, side in (("official", o), ("independent", i)):
-        if not side.index.is_unique:
-            dup = side.index[side.index.duplicated()][0]
+    o = o.reset_index(drop=True)
+    i = i.reset_index(drop=True)
+    codes, uniq = pd.factorize(pd.concat([o["unit_id"], i["unit_id"]], ignore_index=True).astype("string"))
+    codes = np.asarray(codes, np.int64)
+    if (codes < 0).any():
+        from ..errors import InputError
+
+        raise InputError("a tally has units without unit_id", hint="Every unit needs a key")
+    o_pos, i_pos = codes[:len(o)], codes[len(o):]
+    idx = pd.Index(np.asarray(uniq, dtype=object), dtype=object, name="unit_id")
+    for name, pos in (("official", o_pos), ("independent", i_pos)):
+        counts_ = np.bincount(pos, minlength=len(idx))
+        if (counts_ > 1).any():
             from ..errors import InputError
 
+            dup = idx[int(np.argmax(counts_ > 1))]
             raise InputError(f"the {name} tally has duplicate unit_id {dup!r} at this level",
                              hint="Each unit must appear once; check the ingest findings for duplicate keys")
-    idx = o.index if o.index.equals(i.index) else o.index.union(i.index).sort_values()
-    o_pos = np.arange(len(idx)) if idx is o.index else idx.get_indexer(o.index)
-    i_pos = np.arange(len(idx)) if o.index.equals(i.index) else idx.get_indexer(i.index)
     cols = list(candidates) + list(counts)
     n = len(idx)
     O = np.full((n, len(cols)), np.nan)
@@ -157,8 +203,8 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
                 hier_cols.append(c)
     hier = {}
     for c in hier_cols:
-        hier[c] = _combine_codes(o[c] if c in o.columns else None, o_pos,
-                                 i[c] if c in i.columns else None, i_pos, n)
+        hier[c] = Codes(o[c] if c in o.columns else None, o_pos,
+                        i[c] if c in i.columns else None, i_pos, n)
     return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels)
 
 
@@ -220,11 +266,15 @@ def explain_one_side(al: Aligned, level: str | None = None) -> pd.DataFrame:
             reason[still & pres] = "parent_present"
             reason[still & ~pres & (codes >= 0)] = "parent_missing"
         rows.append(pd.DataFrame({"unit_id": np.asarray(ids, dtype=object), "side": side,
-                                  "reason": reason, "parent": parent, "counterpart": counterpart}))
+                                  "reason": reason, "parent": parent, "counterpart": counterpart,
+                                  "_pos": np.flatnonzero(mask)}))
     if not rows:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in ("unit_id", "side", "reason", "parent",
                                                                   "counterpart")})
+        out["_pos"] = pd.Series(dtype="int64")
     else:
         out = pd.concat(rows, ignore_index=True)
+        out["_side"] = (out["side"] == "independent").astype(int)
+        out = out.sort_values(["_side", "unit_id"], kind="mergesort").drop(columns="_side").reset_index(drop=True)
     out.attrs["parent_column"] = pcol
     return out

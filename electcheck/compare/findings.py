@@ -124,9 +124,9 @@ def unit_pattern_findings(disc: pd.DataFrame, cands: list[str], names: dict[str,
     return out
 
 
-def one_side_findings(one_side: pd.DataFrame, margins: dict[str, np.ndarray], labels: dict[str, str],
-                      parent_label: str | None) -> list[Finding]:
-    """One finding per side and reason; ``margins[side]`` holds W − R per one-side unit (same order)."""
+def one_side_findings(one_side: pd.DataFrame, labels: dict[str, str], parent_label: str | None
+                      ) -> list[Finding]:
+    """One finding per side and reason; ``one_side["margin"]`` holds W − R of each unit on its side."""
     out = []
     if one_side.empty:
         return out
@@ -136,7 +136,7 @@ def one_side_findings(one_side: pd.DataFrame, margins: dict[str, np.ndarray], la
             continue
         other = "independent" if side == "official" else "official"
         reasons = one_side.loc[sel, "reason"].to_numpy()
-        m = margins[side]
+        m = one_side.loc[sel, "margin"].to_numpy(dtype="float64", na_value=np.nan)
         for reason in ("no_figures", "key_mismatch", "parent_present", "parent_missing", "absent"):
             r = reasons == reason
             if not r.any():

@@ -16,7 +16,7 @@ from .differences import differences, differing_mask, discrepancy_frame, margin_
 from .estimate import ratio_estimate
 from .levels import NATION, at_level, choose_level, is_nation
 from .result import ComparisonResult, SideInfo
-from .rollup import rollup
+from .rollup import rollups as make_rollups
 
 
 def _side(t: Tally) -> SideInfo:
@@ -68,16 +68,21 @@ def _listed_registry(official: Tally, independent: Tally, registered_from: Tally
                      ) -> tuple[int | None, str | None]:
     """Registry fallback: registered electors summed over every unit listed in either file
     (same unit level as the independent tally), when no registry total is in the metadata."""
-    frames = []
-    names = []
+    ids, xs, names = [], [], []
     for t in (independent, official):
         if t.meta.unit_level == independent.meta.unit_level and not is_nation(t):
             x, _ = unit_registered(t, registered_from)
-            frames.append(pd.DataFrame({"unit_id": t.data["unit_id"].astype("string").to_numpy(), "x": x}))
+            ids.append(t.data["unit_id"])
+            xs.append(x)
             names.append(t.meta.source)
-    if not frames:
+    if not ids:
         return None, None
-    g = pd.concat(frames, ignore_index=True).groupby("unit_id", sort=False)["x"].max()
+    codes, uniq = pd.factorize(pd.concat(ids, ignore_index=True).astype("string"))
+    x = np.concatenate(xs)
+    ok = ~np.isnan(x) & (codes >= 0)
+    best = np.full(len(uniq), -np.inf)
+    np.maximum.at(best, codes[ok], x[ok])
+    g = pd.Series(np.where(np.isinf(best), np.nan, best))
     if g.isna().all():
         return None, None
     missing = int(g.isna().sum())
@@ -146,10 +151,11 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         rv = np.nan_to_num(arr[:, plan.ids.index(r)]) if r else 0.0
         return wv - rv
 
-    m_o = unit_margin(al.official)[al.only_official]
-    m_i = unit_margin(al.independent)[al.only_independent]
-    if len(one_side):
-        one_side["margin"] = pd.array(np.round(np.concatenate([m_o, m_i])), dtype="Int64")
+    pos = one_side.pop("_pos").to_numpy(dtype=np.int64)
+    is_off = (one_side["side"] == "official").to_numpy()
+    one_margin = np.where(is_off, unit_margin(al.official)[pos], unit_margin(al.independent)[pos]) \
+        if len(pos) else np.zeros(0)
+    one_side["margin"] = pd.array(np.round(one_margin), dtype="Int64")
 
     # units ---------------------------------------------------------------
     cnt_cols = list(range(k, len(al.columns)))
@@ -182,11 +188,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     }
 
     # roll-ups ------------------------------------------------------------
-    rollups: dict[str, pd.DataFrame] = {}
-    for lvl in levels:
-        if f"{lvl}_code" in al.hierarchy or lvl in al.hierarchy:
-            rollups[lvl] = rollup(al, D, differ, effect, lvl, w, r)
-    rollups[NATION] = rollup(al, D, differ, effect, NATION, w, r)
+    rollups = make_rollups(al, D, differ, effect, levels, w, r)
 
     # margin ------------------------------------------------------------
     basis = official.meta.share_basis
@@ -306,7 +308,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     if al.matched.sum() > 1:
         fs += F.unit_pattern_findings(disc, plan.ids, names)
     if len(one_side):
-        fs += F.one_side_findings(one_side, {"official": m_o, "independent": m_i}, labels, parent_label)
+        fs += F.one_side_findings(one_side, labels, parent_label)
     if w and al.matched.sum() > 0 and margin["official"].get("votes") is not None:
         share = margin["explained_share"]
         fs.append(F.Finding(

@@ -20,15 +20,25 @@ UNIT_COUNTS = ("units_official", "units_independent", "matched", "differing", "o
                "only_independent")
 
 
-def _group_sum(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
-    ok = ~np.isnan(values)
-    s = np.bincount(codes[ok], weights=values[ok], minlength=n_groups)
-    c = np.bincount(codes[ok], minlength=n_groups)
-    return np.where(c > 0, s, np.nan)
+def _group_sums(codes: np.ndarray, n_groups: int, M: np.ndarray) -> np.ndarray:
+    """Column sums of ``M`` by group code (one sort, one ``reduceat``); NaN where a group has no value."""
+    ok = ~np.isnan(M)
+    if n_groups == 1:
+        s = np.where(ok, M, 0.0).sum(axis=0, keepdims=True)
+        return np.where(ok.any(axis=0, keepdims=True), s, np.nan)
+    order = np.argsort(codes, kind="stable")
+    sc = codes[order]
+    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+    Ms = np.where(ok, M, 0.0)[order]
+    s = np.add.reduceat(Ms, starts, axis=0)
+    c = np.add.reduceat(ok[order].astype(np.int32), starts, axis=0)
+    out = np.full((n_groups, M.shape[1]), np.nan)
+    out[sc[starts]] = np.where(c > 0, s, np.nan)
+    return out
 
 
-def rollup(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, level: str,
-           winner: str | None, runner: str | None) -> pd.DataFrame:
+def _unit_matrix(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray
+                 ) -> tuple[list[str], np.ndarray]:
     k = al.n_candidates
     cands = al.columns[:k]
     cols: dict[str, np.ndarray] = {
@@ -44,44 +54,20 @@ def rollup(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, l
         cols[f"{c}_independent"] = np.where(al.fig_independent, al.independent[:, j], np.nan)
         cols[f"{c}_diff"] = D[:, j]
     cols["margin_effect"] = np.where(al.matched, effect, np.nan)
-    n = len(al.unit_id)
-    if level == NATION:
-        codes = np.zeros(n, np.int64)
-        areas = np.array([NATION], dtype=object)
-        names = None
-        key_col = None
-    else:
-        key_col = f"{level}_code" if f"{level}_code" in al.hierarchy else level
-        kc = al.hierarchy[key_col]
-        # sort areas by key; missing key (-1) becomes its own last group
-        order = np.argsort(kc.uniques.astype(str), kind="stable") if len(kc.uniques) else np.empty(0, np.int64)
-        rank = np.empty(len(order), np.int64)
-        rank[order] = np.arange(len(order))
-        used = np.zeros(len(order) + 1, bool)
-        raw = np.where(kc.codes >= 0, rank[np.where(kc.codes >= 0, kc.codes, 0)], len(order))
-        used[np.unique(raw)] = True
-        remap = np.cumsum(used) - 1
-        codes = remap[raw]
-        areas_all = np.append(kc.uniques[order], None)
-        areas = areas_all[used]
-        names = None
-        if level in al.hierarchy and key_col != level:
-            nc = al.hierarchy[level]
-            first = np.full(len(areas), -1, np.int64)
-            pos = np.arange(n)[::-1]  # last write wins -> first occurrence
-            first[codes[pos]] = nc.codes[pos]
-            names = np.where(first >= 0, nc.uniques[np.where(first >= 0, first, 0)] if len(nc.uniques)
-                             else None, None)
-    m = len(areas)
+    names = list(cols)
+    return names, np.column_stack([cols[c] for c in names])
+
+
+def _frame(level: str, areas: np.ndarray, names: np.ndarray | None, colnames: list[str], sums: np.ndarray,
+           winner: str | None, runner: str | None, key_col: str | None) -> pd.DataFrame:
     g = pd.DataFrame({"level": level, "area": pd.array(areas, dtype="string")})
     if names is not None:
         g["name"] = pd.array(names, dtype="string")
-    for c, v in cols.items():
-        sums = _group_sum(codes, m, v)
+    for j, c in enumerate(colnames):
         if c in UNIT_COUNTS:
-            g[c] = np.nan_to_num(sums).astype("int64")
+            g[c] = np.nan_to_num(sums[:, j]).astype("int64")
         else:
-            g[c] = pd.array(np.round(sums), dtype="Int64")
+            g[c] = pd.array(np.round(sums[:, j]), dtype="Int64")
     if winner:
         for side in ("official", "independent"):
             w = g[f"{winner}_{side}"]
@@ -90,3 +76,55 @@ def rollup(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, l
         g = g[[c for c in g.columns if c != "margin_effect"] + ["margin_effect"]]
     g.attrs["key_column"] = key_col
     return g
+
+
+def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, levels: list[str],
+            winner: str | None, runner: str | None) -> dict[str, pd.DataFrame]:
+    """Roll-ups for every level in ``levels`` (top-down) that has a column, plus the nation.
+
+    Units are summed once into the finest combination of area codes; each level is then summed
+    from those groups (a few thousand rows), not from the units again.
+    """
+    colnames, M = _unit_matrix(al, D, differ, effect)
+    n = len(al.unit_id)
+    keys = []
+    for lv in levels:
+        kc = f"{lv}_code" if f"{lv}_code" in al.hierarchy else (lv if lv in al.hierarchy else None)
+        if kc:
+            keys.append((lv, kc))
+    out: dict[str, pd.DataFrame] = {}
+    if keys:
+        # composite key over all levels (codes + 1, so that missing = 0)
+        comp = np.zeros(n, np.int64)
+        for j, (_, kc) in enumerate(keys):
+            c = al.hierarchy[kc].codes + 1
+            comp = comp * (int(c.max()) + 1 if n else 1) + c
+            if j < len(keys) - 1 and int(comp.max(initial=0)) > 2 ** 40:  # re-pack to stay small
+                comp = np.unique(comp, return_inverse=True)[1].ravel().astype(np.int64)
+        _, first, inv = np.unique(comp, return_index=True, return_inverse=True)
+        G = len(first)
+        fine = _group_sums(inv.ravel(), G, M)
+        for lv, kc in keys:
+            hc = al.hierarchy[kc]
+            gcode = hc.codes[first]                      # code of each fine group at this level
+            uniq = hc.uniques
+            order = np.argsort(uniq.astype(str), kind="stable") if len(uniq) else np.empty(0, np.int64)
+            rank = np.empty(len(order), np.int64)
+            rank[order] = np.arange(len(order))
+            raw = np.where(gcode >= 0, rank[np.where(gcode >= 0, gcode, 0)], len(order))
+            used = np.zeros(len(order) + 1, bool)
+            used[raw] = True
+            remap = np.cumsum(used) - 1
+            codes = remap[raw]
+            m = int(used.sum())
+            sums = _group_sums(codes, m, fine)
+            areas = np.append(uniq[order], None)[used]
+            names = None
+            if lv in al.hierarchy and kc != lv:
+                first_row = np.full(m, -1, np.int64)
+                first_row[codes[::-1]] = first[::-1]     # earliest unit of each area
+                names = al.hierarchy[lv].values(first_row)
+            out[lv] = _frame(lv, areas, names, colnames, sums, winner, runner, kc)
+    nat = _group_sums(np.zeros(n, np.int64), 1, M)
+    out[NATION] = _frame(NATION, np.array([NATION], dtype=object), None, colnames, nat, winner, runner, None)
+    return out
