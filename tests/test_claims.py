@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from electcheck.claims import check_text
@@ -260,3 +262,24 @@ def test_cli_csv_exact(load, tmp_path):
     assert lines[0] == "start,end,text,quantity,subject,hedge,interval,actual,basis,verdict,explanation"
     assert lines[1].startswith("11,14,30%,share,NM,none,\"[29.50%, 31.00%)\",30.46%,valid,supported,")
     assert lines[2].startswith("25,36,$15 million,money,,none,,,,unverifiable,")
+
+
+def test_docs_show_the_real_seed_output(load, seed_text):
+    load(V2)
+    res = runner.invoke(_app(), ["check", "--file", str(SEED), "--against", V2, "--format", "markdown", "-q"])
+    assert res.exit_code == 0
+    docs = (HERE.parent / "docs" / "claims.md").read_text(encoding="utf-8")
+    assert res.stdout in docs
+
+
+@settings(max_examples=40, deadline=None)
+@given(decimals=st.integers(min_value=0, max_value=3), lang=st.sampled_from(["en", "es"]))
+def test_margin_built_from_the_data_is_supported(decimals, lang):
+    from synthetic import V2_TOTALS as T
+
+    pts = 100 * (T["EG"] - T["NM"]) / sum(T.values())
+    s = f"{pts:.{decimals}f}"
+    text = (f"González won by {s} percentage points." if lang == "en"
+            else f"González ganó por {s.replace('.', ',')} puntos porcentuales.")
+    r = check_text(text, v2_like())
+    assert [(c.quantity, c.verdict) for c in r.claims] == [("margin_points", "supported")]
