@@ -1,0 +1,106 @@
+"""Forensics on the real datasets: the published integer-percentage series, Indonesia's
+last-digit artefact, calibration on clean elections shaped like real ones, power.
+
+Monte Carlo sizes are small to keep the suite fast; the full runs are in
+benchmarks/forensics.py and benchmarks/calibration.py.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from electcheck.forensics import calibration, integer_percent, last_digit, power
+from electcheck.forensics.units import from_tally
+
+from .conftest import DEFAULT_DATA
+
+PUBLISHED = DEFAULT_DATA / "russia-federal-2004-2024" / "published_figures.csv"
+
+
+def published_excess() -> dict[int, float]:
+    if not PUBLISHED.is_file():
+        pytest.skip(f"dataset file not available: {PUBLISHED}")
+    out = {}
+    with PUBLISHED.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["item"] == "excess_integer_polling_stations" and "printed array" in row["reference"]:
+                out[int(row["year"])] = float(row["value"])
+    return out
+
+
+YEARS = [2004, 2007, 2008, 2011, 2012, 2016, 2018, 2020, 2021, 2024]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_integer_excess_reproduces_the_published_series(load, year):
+    pub = published_excess()
+    assert len(pub) >= 10 and pub[2012] == pytest.approx(1159.585)
+    units = from_tally(load(f"russia-{year}"))
+    (r,) = integer_percent.run(units, seed=year, resamples=100, scoped=False)
+    d = r.details
+    assert abs(d["excess"] - pub[year]) <= 3 * d["sd"], (year, d["excess"], pub[year], d["sd"])
+    # and it is flagged: far outside the Monte Carlo band, smallest possible p
+    assert d["excess"] > 5 * d["sd"] and r.p_value == pytest.approx(1 / 101)
+    assert 80 < d["sd"] < 160
+
+
+def test_russia_2012_inclusion_rule_counts(load):
+    units = from_tally(load("russia-2012"))
+    (r,) = integer_percent.run(units, seed=1, resamples=20, scoped=False)
+    # provenance / derived_reference_figures.json: 87,623 tested, 18,025 integer
+    assert r.details["n_tested"] == 87623 and r.details["observed"] == 18025
+
+
+@pytest.fixture(scope="module")
+def indonesia(load):
+    return {k: from_tally(load(f"indonesia-2019/{k}")) for k in ("official", "kawalpemilu")}
+
+
+def test_indonesia_last_digit_truncation_is_not_fraud_evidence(indonesia):
+    for name, u in indonesia.items():
+        res = {r.subject: r for r in last_digit.run(u, seed=3, resamples=39, scoped=False)}
+        r = res["pas1"]
+        # the textbook uniform null rejects massively (provenance: chi2(9) ~ 700)...
+        assert r.details["textbook_statistic"] > 300 and r.details["textbook_p_value"] < 1e-50, name
+        assert r.details["observed_freq"][0] > r.details["observed_freq"][9]
+        # ...the resampled null reproduces the gradient, so no evidence here
+        assert r.p_value > 0.05, (name, r.p_value, r.statistic)
+        assert any("truncation artefact" in c for c in r.caveats)
+        # the resampled null itself has the gradient
+        assert r.details["expected_freq"][0] > r.details["expected_freq"][9] + 0.005
+
+
+def test_indonesia_calibration_catches_the_textbook_last_digit_test(indonesia):
+    c = calibration.calibrate_many(indonesia["official"], [last_digit], sims=6, resamples=39,
+                                   max_units=100_000, seed=2)["last-digit"]
+    assert c["textbook"]["label"] == "anti-conservative" and c["textbook"]["rejection_rate"] >= 0.8
+    assert c["label"] == "calibrated"
+
+
+@pytest.mark.parametrize("name", ["venezuela-2024/opposition-v1", "russia-2012"])
+def test_clean_elections_shaped_like_real_ones_reject_at_alpha(load, name):
+    """Fast version of benchmarks/calibration.py: every test labelled calibrated rejects ≈ 5 %."""
+    from electcheck.forensics import TESTS, CALIBRATED
+
+    units = from_tally(load(name))
+    mods = [TESTS[s] for s in CALIBRATED]
+    cal = calibration.calibrate_many(units, mods, sims=30, resamples=39, max_units=5000, seed=9)
+    for slug, c in cal.items():
+        if c["trials"] == 0:
+            continue
+        if c["label"] == "calibrated":
+            se = (0.05 * 0.95 / c["trials"]) ** 0.5
+            assert abs(c["rejection_rate"] - 0.05) <= 3 * se + 1e-9, (name, slug, c)
+        assert c["label"] != "anti-conservative", (name, slug, c)
+
+
+def test_planted_rounding_in_2pct_of_russia_2012_sized_units_is_detected(load):
+    units = from_tally(load("russia-2012"))
+    res = power.run(units, share=0.02, reps=10, resamples=39, seed=4, tests=["integer-percent"],
+                    scenarios=[("rounding", 1.0)], max_units=None)
+    sc = res["scenarios"][0]
+    assert sc["units_manipulated"] == round(0.02 * units.n)
+    assert sc["detection"]["integer-percent"] >= 0.9
