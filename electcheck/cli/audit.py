@@ -102,4 +102,4 @@ def verify(
         lines.append("verified: the report re-runs identically" if r.ok else "NOT verified")
         emit("\n".join(lines) + "\n")
     if not r.ok:
-        raise typer.Exit(1)
+        sys.exit(1)  # SystemExit: main() runs click with standalone_mode=False, which drops typer.Exit codes

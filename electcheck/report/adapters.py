@@ -140,6 +140,9 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
     if analyze is not None:
         known = [t for t in tests if t in TESTS or t == "hard-checks"]
         notes += [f"unknown test {t!r} skipped" for t in tests if t not in known]
+        # charts read a units object of their own: the battery (calibration) may share or cache on its units
+        chart_units = units
+        units = units_mod.from_tally(tally)
         rep = analyze(tally, tests=known, seed=seed, resamples=max(19, resamples), calibrate=True,
                       calibration_sims=calibration_sims, calibration_resamples=99, units=units)
         results = rep.tests
@@ -154,7 +157,7 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
         resamples = max(19, resamples)
         if progress:
             progress("forensics done")
-        return _finish(units, results, family, nflags, tests, digit_seed, resamples, notes, cannot_see,
+        return _finish(chart_units, results, family, nflags, tests, digit_seed, resamples, notes, cannot_see,
                        calibration, digits, importlib)
     results = []
     for slug in tests:
