@@ -143,12 +143,13 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
                       "expansion": "expansion estimator (national, one stratum)"}.get(method, method)
     else:
         stratified = True
-        codes = pd.Series(strata).astype("string").fillna("<none>").to_numpy()
-        order = np.argsort(codes, kind="stable")
-        codes_s = codes[order]
-        uniq, starts = np.unique(codes_s, return_index=True)
-        bounds = list(starts) + [len(codes_s)]
-        groups = {u: order[bounds[j]:bounds[j + 1]] for j, u in enumerate(uniq)}
+        fc, fu = pd.factorize(pd.Series(strata, dtype=object).fillna("<none>").astype(str))
+        fc = np.asarray(fc, np.int64)
+        order = np.argsort(fc, kind="stable")
+        sc = fc[order]
+        starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]]) if len(sc) else np.empty(0, np.int64)
+        bounds = list(starts) + [len(sc)]
+        groups = {str(fu[sc[b]]): order[bounds[j]:bounds[j + 1]] for j, b in enumerate(starts)}
         R_nat = y.sum(axis=0) / x.sum() if np.nansum(x) > 0 else None
         for h in population.index:
             N_h = int(population.at[h, "N"])
