@@ -156,6 +156,8 @@ class Checker:
         if q in ("votes",) and cid is None:
             q = "ballots"  # "10.26 million votes": all votes cast
             res.quantity = q
+        if res.opponent is None and cid and q in ("margin_votes", "margin_points", "ratio", "share"):
+            res.opponent = self.facts[0].opponent(cid)
         region = None
         national = re.search(r"\b(nationally|nationwide|national(?:ly)?\s+total|across\s+the\s+country|a\s+nivel\s+nacional|"
                              r"en\s+todo\s+el\s+pais|nacionalmente|in\s+total|en\s+total)\b",
@@ -202,8 +204,8 @@ class Checker:
                         if d.verdict == "supported" and hedge == "none" else None)
             expl = explain(d.verdict, lang=lang, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
                            standard=d.standard, matched=d.matched, alternatives=d.alternatives,
-                           rounding=rounding, reading_note=note,
-                           subject=(f"({self._name(cid)})" if cid else "") + (f" [{region}]" if region else ""))
+                           rounding=rounding, reading_note=note, hedge_text=phrase,
+                           subject=(self._name(cid) or "") + (f" ({region})" if region else ""))
         ev = {}
         if d.standard is not None:
             src = d.matched.source if d.matched else d.standard.source

@@ -92,12 +92,14 @@ def fmt_interval(iv: Interval, quantity: str, lang: str, percent: bool) -> str:
 
 def explain(verdict: str, *, lang: str, text: str, quantity: str, hedge: str, iv: Interval, percent: bool,
             standard: Value | None, matched: Value | None, alternatives, reason: str = "",
-            rounding: str | None = None, reading_note: str = "", subject: str = "") -> str:
+            rounding: str | None = None, reading_note: str = "", subject: str = "", hedge_text: str = "") -> str:
     E = lang == "en"
     q = QUANTITY[lang].get(quantity, quantity)
     allowed = fmt_interval(iv, quantity, lang, percent)
-    h = "" if hedge == "none" else (f" (hedge '{hedge}')" if E else f" (matiz '{hedge}')")
-    subj = f" {subject}" if subject else ""
+    ht = hedge_text or hedge
+    h = "" if hedge == "none" else (f" (hedge “{ht}”{'' if ht == hedge else f', read as “{hedge}”'})" if E
+                                     else f" (con «{ht}»)")
+    subj = (f" for {subject}" if E else f" de {subject}") if subject else ""
     note = f" {reading_note}" if reading_note else ""
     if verdict == "unverifiable":
         if E:
@@ -112,28 +114,28 @@ def explain(verdict: str, *, lang: str, text: str, quantity: str, hedge: str, iv
             how = ((" The figure is " + rounding + ".") if E else
                    (" La cifra está " + ("redondeada" if rounding == "rounded" else "truncada") + "."))
         if E:
-            return (f"The data ({src}) give{subj} {q} = {sv} ({sb}: {standard.formula}). “{text}”{h} allows "
+            return (f"The data ({src}) give {q}{subj} = {sv} ({sb}: {standard.formula}). “{text}”{h} allows "
                     f"{allowed}, which contains it, so the claim is supported.{how}{note}")
-        return (f"Los datos ({src}) dan{subj} {q} = {sv} ({sb}: {standard.formula}). «{text}»{h} admite "
+        return (f"Los datos ({src}) dan {q}{subj} = {sv} ({sb}: {standard.formula}). «{text}»{h} admite "
                 f"{allowed}, que lo contiene: la afirmación está respaldada.{how}{note}")
     if verdict == "misleading":
         mv = fmt_value(matched.value, quantity, lang, percent)
         mb = basis_name(matched.basis, lang)
         if E:
-            return (f"On the standard basis ({sb}) the data ({src}) give{subj} {q} = {sv}, outside the {allowed} "
+            return (f"On the standard basis ({sb}) the data ({src}) give {q}{subj} = {sv}, outside the {allowed} "
                     f"that “{text}”{h} allows. The figure holds only on a different basis: {mb}, {mv} "
                     f"({matched.formula}). The claim is misleading.{note}")
-        return (f"Sobre la base estándar ({sb}) los datos ({src}) dan{subj} {q} = {sv}, fuera del intervalo "
+        return (f"Sobre la base estándar ({sb}) los datos ({src}) dan {q}{subj} = {sv}, fuera del intervalo "
                 f"{allowed} que admite «{text}»{h}. La cifra solo se cumple con otra base: {mb}, {mv} "
                 f"({matched.formula}). La afirmación es engañosa.{note}")
     tried = ", ".join(f"{basis_name(a.basis, lang)} {fmt_value(a.value, quantity, lang, percent)}"
                       for a in alternatives)
     if E:
         alt = f" No alternative basis brings it inside ({tried})." if tried else ""
-        return (f"The data ({src}) give{subj} {q} = {sv} ({sb}: {standard.formula}), outside the {allowed} "
+        return (f"The data ({src}) give {q}{subj} = {sv} ({sb}: {standard.formula}), outside the {allowed} "
                 f"that “{text}”{h} allows.{alt} The claim is contradicted.{note}")
     alt = f" Ninguna base alternativa lo hace coincidir ({tried})." if tried else ""
-    return (f"Los datos ({src}) dan{subj} {q} = {sv} ({sb}: {standard.formula}), fuera del intervalo {allowed} "
+    return (f"Los datos ({src}) dan {q}{subj} = {sv} ({sb}: {standard.formula}), fuera del intervalo {allowed} "
             f"que admite «{text}»{h}.{alt} La afirmación queda contradicha.{note}")
 
 
