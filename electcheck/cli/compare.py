@@ -228,12 +228,14 @@ def compare(
         else:
             text = render_table(res, limit)
         emit(text, output)
+        if format != Format.table or output not in ("-", ""):
+            for n in res.notes:  # the table already shows them
+                info(f"note: {n}", quiet)
     except ElectcheckError as e:
         print(f"electcheck: error: {e}", file=sys.stderr)
         raise SystemExit(2)  # SystemExit, not typer.Exit: cli.main drops typer.Exit's code
-    if verbose:
-        for n in res.notes:
-            info(n, quiet)
+    if verbose and res.estimate is not None:
+        info(f"estimate: {res.estimate.method}", quiet)
     worst = res.max_severity()
     if fail_on != FailOn.none and worst is not None and SEVERITY_ORDER[worst] >= SEVERITY_ORDER[fail_on.value]:
         info(f"findings at or above {fail_on.value}: exit 1", quiet)

@@ -221,6 +221,11 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         reg = _listed_registry(official, independent, registered_from)
     cov_i, x_used = coverage(independent, i_fig, registered_from, reg, independent.candidate_ids)
     cov: dict = {"independent": cov_i, "official": None}
+    if registered_from is None and cov_i.registered_lower_bound_units:
+        notes.append(f"{cov_i.registered_lower_bound_units:,} covered units of {independent.meta.source} have no "
+                     "registered electors, so the bound uses their ballots (a worst case that overstates the "
+                     "uncovered electors); borrow them from a source that has them for the same units with "
+                     "registered_from= / --registered-from (e.g. venezuela-2024/opposition-v1 for V2)")
     if not is_nation(official):
         o_fig = candidate_frame(official, plan, "official").notna().any(axis=1).to_numpy()
         cov["official"], _ = coverage(official, o_fig, registered_from, reg, official.candidate_ids)
