@@ -283,3 +283,12 @@ def test_margin_built_from_the_data_is_supported(decimals, lang):
             else f"González ganó por {s.replace('.', ',')} puntos porcentuales.")
     r = check_text(text, v2_like())
     assert [(c.quantity, c.verdict) for c in r.claims] == [("margin_points", "supported")]
+
+
+def test_numbers_about_another_election_are_unverifiable(load):
+    t = load("russia-2018")
+    r = check_text("Putin won 63.6 percent of the vote in 2012, and 76.69% in 2018. "
+                   "Maduro, in power since 2013, is not a candidate here.", [t])
+    assert [(c.text, c.quantity, c.verdict) for c in r.claims] == [
+        ("63.6 percent", "other", "unverifiable"), ("76.69%", "share", "supported")]
+    assert r.claims[0].why == ["about another election (2012), not 2018"]

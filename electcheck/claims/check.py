@@ -97,6 +97,8 @@ class Checker:
         self.tallies = tallies
         self.facts = [Facts(t) for t in tallies]
         self.resolver = Resolver(tallies[0])
+        m = re.search(r"\b(19\d\d|20\d\d)\b", f"{tallies[0].meta.election} {tallies[0].meta.source}")
+        self.election_year = m.group(1) if m else None
 
     def check(self, text: str, lang: str | None = None) -> CheckResult:
         f = fold(text)
@@ -121,6 +123,10 @@ class Checker:
                     continue
                 prev_res, prev_m = prev.get(m.unit, (None, None))
                 res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
+                other_year = self._other_year(m, ms, f)
+                if other_year and res.quantity not in ("money", "other", "none"):
+                    res = Resolution("other", why=[f"about another election ({other_year}), not "
+                                                   f"{self.election_year}"])
                 claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res))
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
@@ -226,6 +232,28 @@ class Checker:
                            "formula": a.formula, "in_interval": iv.contains(a.value)} for a in d.alternatives],
             why=why,
         )
+
+    def _other_year(self, m: Mention, ms: list[Mention], f: str) -> str | None:
+        """The year nearest the number in its clause, when it is not the election's year."""
+        if not self.election_year:
+            return None
+        best = None
+        for y in ms:
+            if y.kind not in ("year", "date"):
+                continue
+            yr = re.search(r"(19|20)\d\d", y.text)
+            if not yr or re.search(r"\b(since|desde|until|hasta|till|from|born|nacid[oa]\s+en)\s+(?:el\s+|the\s+)?$",
+                                   f[max(0, y.start - 20):y.start]):
+                continue  # "in power since 2013" dates a state, not the figure
+            between = f[y.end:m.start] if y.end <= m.start else f[m.end:y.start]
+            near = (y.end <= m.start and len(between) <= 80 and not re.search(r"[;.]\s", between)) or \
+                   (y.start >= m.end and len(between) <= 40)
+            if near and not re.search(r"\b(while|mientras|but|pero|whereas|compared|frente|than|que)\b", between):
+                if best is None or len(between) < best[0]:
+                    best = (len(between), yr.group(0))
+        if best and best[1] != self.election_year:
+            return best[1]
+        return None
 
     def _values(self, q, cid, region, opponent, percent, unsigned=False) -> tuple[list[Value], str]:
         if q not in QUANTITIES:
