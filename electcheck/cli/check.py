@@ -119,4 +119,5 @@ def _table(result) -> str:
         console.print(table)
         for f in result.findings:
             console.print(f"[{f.severity}] {f.code}: {f.message}", markup=False)
-    return cap.get()
+    text = cap.get()
+    return text if text.endswith("\n") else text + "\n"
