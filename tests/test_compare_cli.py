@@ -54,7 +54,7 @@ unit    Cand A  Cand B  Cand C  margin effect
 Findings (by effect on margin)
 severity  finding                                                                                      margin effect
 --------  -------------------------------------------------------------------------------------------  -------------
-warning   S01: official count higher for Cand A across 2 units that differ                                       +15
+warning   S01: official count higher for Cand A (+10 net, higher in 1 of 2 differing units)                      +15
 warning   2 units differ in one candidate only                                                                   +15
 info      Discrepancies on matched units move the margin by +15 votes (15.00% of the official margin)            +15
 info      1 unit only in off: the whole enclosing centre is missing from the other side                          -10

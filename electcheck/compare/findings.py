@@ -70,13 +70,17 @@ def region_findings(roll: pd.DataFrame, cands: list[str], names: dict[str, str],
         return out
     for rec in roll[roll["differing"] > 0].to_dict("records"):
         nets = {c: (0 if pd.isna(rec[f"{c}_diff"]) else int(rec[f"{c}_diff"])) for c in cands}
+        hi = {c: int(rec.get(f"{c}_units_higher", 0)) for c in cands}
+        lo = {c: int(rec.get(f"{c}_units_lower", 0)) for c in cands}
         higher = [c for c in cands if nets[c] > 0]
         area = rec.get("name") if isinstance(rec.get("name"), str) else rec["area"]
-        parts = ", ".join(f"{names.get(c, c)} {nets[c]:+,}" for c in cands if nets[c])
+        parts = ", ".join(f"{names.get(c, c)} {nets[c]:+,} (higher in {hi[c]:,} units, lower in {lo[c]:,})"
+                          for c in cands if nets[c] or hi[c] or lo[c])
         if higher:
             title = (f"{area}: official count higher for "
-                     + " and ".join(names.get(c, c) for c in higher)
-                     + f" across {_units(rec['differing'])} that differ")
+                     + " and ".join(f"{names.get(c, c)} ({nets[c]:+,} net, higher in {hi[c]:,} of "
+                                    f"{rec['differing']:,} differing unit{'' if rec['differing'] == 1 else 's'})"
+                                    for c in higher))
         else:
             title = f"{area}: {_units(rec['differing'])} differ"
         eff = 0 if pd.isna(rec["margin_effect"]) else int(rec["margin_effect"])
@@ -86,8 +90,8 @@ def region_findings(roll: pd.DataFrame, cands: list[str], names: dict[str, str],
             message=(f"In {level} {area}, {rec['differing']:,} of {rec['matched']:,} matched units differ; "
                      f"net official − independent: {parts or 'zero'}; effect on the margin {eff:+,}."),
             location={"level": level, "area": str(rec["area"]), "name": area},
-            evidence={"margin_effect": eff, "net_difference": nets, "differing": int(rec["differing"]),
-                      "matched": int(rec["matched"])}))
+            evidence={"margin_effect": eff, "net_difference": nets, "units_higher": hi, "units_lower": lo,
+                      "differing": int(rec["differing"]), "matched": int(rec["matched"])}))
     return out
 
 

@@ -53,6 +53,10 @@ def _unit_matrix(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndar
         cols[f"{c}_official"] = np.where(al.fig_official, al.official[:, j], np.nan)
         cols[f"{c}_independent"] = np.where(al.fig_independent, al.independent[:, j], np.nan)
         cols[f"{c}_diff"] = D[:, j]
+    for j, c in enumerate(cands):
+        with np.errstate(invalid="ignore"):
+            cols[f"{c}_units_higher"] = (np.nan_to_num(D[:, j]) > 0).astype(float)
+            cols[f"{c}_units_lower"] = (np.nan_to_num(D[:, j]) < 0).astype(float)
     cols["margin_effect"] = np.where(al.matched, effect, np.nan)
     names = list(cols)
     return names, np.column_stack([cols[c] for c in names])
@@ -64,7 +68,7 @@ def _frame(level: str, areas: np.ndarray, names: np.ndarray | None, colnames: li
     if names is not None:
         g["name"] = pd.array(names, dtype="string")
     for j, c in enumerate(colnames):
-        if c in UNIT_COUNTS:
+        if c in UNIT_COUNTS or c.endswith(("_units_higher", "_units_lower")):
             g[c] = np.nan_to_num(sums[:, j]).astype("int64")
         else:
             g[c] = pd.array(np.round(sums[:, j]), dtype="Int64")
