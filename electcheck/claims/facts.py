@@ -41,6 +41,8 @@ class Facts:
     @cached_property
     def national(self) -> dict:
         t = self.tally.totals()
+        if "issued" in self.tally.data.columns:  # ballots issued (Russia): the CEC's turnout numerator
+            t["issued"] = int(self.tally.data["issued"].sum())
         t["_units"] = len(self.tally.data)
         return self._complete(t, self.tally.data)
 
@@ -52,7 +54,7 @@ class Facts:
         if level not in self.tally.data.columns:
             return None
         d = self.tally.data
-        cols = self.tally.count_columns()
+        cols = self.tally.count_columns() + [c for c in ("issued",) if c in d.columns]
         g = d.groupby(level, sort=True, dropna=True)[cols].sum(min_count=1)
         g["_units"] = d.groupby(level, sort=True, dropna=True).size()
         return g
@@ -180,6 +182,9 @@ class Facts:
         out = []
         if not (reg and t.get("ballots")):
             return []  # the standard turnout needs ballots and registered electors of the same units
+        if (self.meta.notes or {}).get("turnout_numerator") == "issued" and t.get("issued"):
+            out.append(Value("issued/registered", 100 * t["issued"] / reg,
+                             f"ballots issued / registered × 100 = {_fmt(t['issued'])} / {_fmt(reg)} × 100"))
         if reg and t.get("ballots"):
             out.append(Value("ballots/registered", 100 * t["ballots"] / reg,
                              f"ballots / registered × 100 = {_fmt(t['ballots'])} / {_fmt(reg)} × 100"))

@@ -113,7 +113,9 @@ def mapping_for(year: int, header: list[str]) -> Mapping:
         locale="plain", fields=fields, extras={"issued": issued} if issued else {},
         hierarchy=hierarchy, candidates=candidates,
         key=[KeyPart("region"), KeyPart("tik_code" if "tik" in header else "region"), KeyPart("uik_no")],
-        key_sep="|", notes={"year": year}, origin=f"russia-{year}",
+        key_sep="|",
+        # the CEC reports turnout as ballots issued / registered
+        notes={"year": year, "turnout_numerator": "issued"} if issued else {"year": year}, origin=f"russia-{year}",
         derive=[],
     )
 
