@@ -232,7 +232,10 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
 
     bound = None
     bound_note = None
-    if cov_i.uncovered_electors is None:
+    if is_nation(independent):
+        bound_note = (f"{independent.meta.source} is itself a published aggregate: it has no units, so there "
+                      "is no coverage to bound")
+    elif cov_i.uncovered_electors is None:
         bound_note = ("no registry total: neither tally's metadata gives the registered electors of the "
                       "whole election, and the independent tally has no registered figures")
     else:
@@ -257,7 +260,9 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     estimate = None
     estimate_note = None
     sample = i_fig & ~np.isnan(x_used)
-    if sample.sum() < 2:
+    if is_nation(independent):
+        estimate_note = f"{independent.meta.source} is a published aggregate: nothing to project from"
+    elif sample.sum() < 2:
         estimate_note = "fewer than two covered units with registered electors"
     else:
         y = i_cand.to_numpy(dtype="float64", na_value=np.nan)[sample]
