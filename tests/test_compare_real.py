@@ -129,3 +129,11 @@ def test_indonesia_official_per_tps_vs_recapitulation(rec, name, level, pas1, pa
     if level == "province":
         assert r.units["matched"] == 35
         assert r.totals["difference_matched"]["pas1"] == 84_143_641 - 85_607_362
+
+
+def test_bulletin2_vs_bulletin1_aggregate_against_aggregate(rec):
+    r = rec(VE + "cne-bulletin-2", VE + "cne-bulletin-1")
+    assert r.level == "nation" and r.bound is None and "published aggregate" in r.bound_note
+    assert r.estimate is None
+    d = r.totals["difference_matched"]
+    assert (d["EG"], d["NM"], d["OTHERS"]) == (5_326_104 - 4_445_978, 6_408_844 - 5_150_092, 600_936 - 462_704)
