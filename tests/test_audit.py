@@ -193,3 +193,21 @@ def test_venezuela_results_json_stable_fields(venezuela):
     assert comp["bound"]["declared_margin_reachable"] is False
     assert comp["totals"]["independent"]["EG"] == 7303480
     assert d["sections"]["forensics"]["available"] is True
+
+
+def test_audit_cli_messages_on_stderr_only_and_quiet(tmp_path):
+    cfg = hostile_config(tmp_path)
+    r = runner.invoke(app, ["audit", str(cfg), "-o", str(tmp_path / "a"), "--seed", "11"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "" and "wrote" in r.stderr  # data (none) on stdout, messages on stderr
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["seed"] == 11
+    q = runner.invoke(app, ["audit", str(cfg), "-o", str(tmp_path / "b"), "-q"])
+    assert q.exit_code == 0 and q.stdout == "" and q.stderr == ""
+
+
+def test_verify_json_output(hostile_report):
+    _, out = hostile_report
+    r = runner.invoke(app, ["verify", str(out), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["ok"] is True and d["changed_inputs"] == [] and d["changed_outputs"] == []

@@ -149,7 +149,8 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
         sections["published"] = pubs
 
     # --- margin by region (first independent tally with a region level) ---------------------
-    ind_name = cfg.compare[0].independent if cfg.compare else (cfg.claims_against[:1] or [None])[0]
+    ind_name = (cfg.compare[0].independent if cfg.compare else
+                (cfg.claims_against[:1] or [cfg.forensics_source])[0])
     if ind_name and cfg.region_level:
         t = load(ind_name)
         fr = _region_frame(t, cfg.region_level)
