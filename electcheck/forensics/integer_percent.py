@@ -50,7 +50,7 @@ def is_integer_pct(x: np.ndarray) -> np.ndarray:
     return np.abs(y - np.rint(y)) <= TOL + 1e-9
 
 
-def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 7.0) -> np.ndarray:
+def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 6.5, chunk: int = 40_000) -> np.ndarray:
     """P(100·X/n is within ±0.05 of an integer) for X ~ Binomial(n, p), exactly, per unit.
 
     Sums the binomial pmf over the lattice points k/n that fall in an integer
@@ -59,6 +59,9 @@ def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 7.0) -> np.ndar
     """
     from scipy import special
 
+    if len(n) > chunk:  # bounded memory: the lattice expansion is ~50 entries per unit
+        return np.concatenate([hit_probability(n[i:i + chunk], p[i:i + chunk], width, chunk)
+                               for i in range(0, len(n), chunk)])
     n = n.astype(np.int64)
     sd = np.sqrt(np.maximum(n * p * (1 - p), 0.25))
     lo = np.clip(np.floor(100 * (n * p - width * sd - 1) / n), 0, 100).astype(np.int64)
@@ -71,17 +74,13 @@ def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 7.0) -> np.ndar
     kmax = np.ceil(nn * (j + TOL) / 100).astype(np.int64)
     cnt2 = kmax - kmin + 1
     unit2 = np.repeat(unit, cnt2)
+    j2 = np.repeat(j, cnt2)
     k = np.arange(cnt2.sum()) - np.repeat(np.cumsum(cnt2) - cnt2, cnt2) + np.repeat(kmin, cnt2)
     n2 = n[unit2]
-    ok = (k >= 0) & (k <= n2)
-    k, n2, unit2 = k[ok], n2[ok], unit2[ok]
     y = 100.0 * k / n2
-    keep = np.abs(y - np.rint(y)) <= TOL + 1e-9
+    # each lattice point belongs to the window of its own integer j only (no double counting)
+    keep = (k >= 0) & (k <= n2) & (np.abs(y - j2) <= TOL + 1e-9)
     k, n2, unit2 = k[keep], n2[keep], unit2[keep]
-    # a lattice point can sit in two windows only if n < 1000/... never for n ≥ 100; dedupe anyway
-    key = unit2 * (n.max() + 2) + k
-    _, first = np.unique(key, return_index=True)
-    k, n2, unit2 = k[first], n2[first], unit2[first]
     # binomial pmf from a log-factorial table (exact to ~1e-13, 10× faster than scipy's pmf)
     lf = special.gammaln(np.arange(int(n.max()) + 2, dtype=np.float64) + 1.0)  # log k!
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -16,7 +16,11 @@ units, e.g. Indonesian TPS with ~250 voters), digit 0 is more common than 9
 in a perfectly clean count — a truncation artefact. The resampled null
 reproduces it; the textbook null does not, and its calibration on simulated
 clean elections shows it rejecting far more often than 5 %, so its p-value
-is never shown as evidence.
+is never shown as evidence. When the resampled null itself departs from
+uniform by χ² > 50, the artefact dominates and the test is declared not
+applicable (its p-value is kept in the details, withheld from the family):
+a small residual against a steep, curved count distribution cannot be told
+from the smoothing of the resampling itself.
 
 Detects: invented counts with human digit preferences. Cannot see: any
 manipulation that keeps counts smooth (proportional stuffing, switching a
@@ -33,6 +37,8 @@ from .base import Applicability, TestResult, mc_p_value
 from .units import Units
 
 SLUG = "last-digit"
+#: above this χ² (9 df) of the resampled null against uniform, the artefact dominates
+ARTEFACT_CHI2 = 50.0
 
 
 def validate(units: Units, min_count: int = digits.MIN_LAST) -> Applicability:
@@ -64,14 +70,22 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
             null = digits.chi2(sims, exp[None, :])
             tb = float(digits.chi2(obs, np.full(10, N / 10)))
             # does the resampled null itself depart from uniform? (truncation, small units)
-            null_dev = float(digits.chi2(exp, np.full(10, exp.sum() / 10)))
+            null_dev = float(digits.chi2(exp * (N / max(exp.sum(), 1)), np.full(10, N / 10)))
             cav = []
-            if s == 0 and stats.chi2.sf(tb, 9) < 0.05 and null_dev * (N / max(exp.sum(), 1)) > 9 * 2:
-                cav.append("the counts are not uniform in their last digit even without manipulation "
-                           "(steep count distribution above the cutoff: truncation artefact); the textbook "
-                           "uniform test does not apply here, only the resampled null is used")
+            p = mc_p_value(stat, null)
+            applicable = True
+            extra = {}
+            if null_dev > ARTEFACT_CHI2:
+                applicable = False
+                extra["p_value_withheld"] = p
+                cav.append(f"does not apply as fraud evidence: even without manipulation these counts are not "
+                           f"uniform in their last digit (the resampled null departs from uniform by χ² = "
+                           f"{null_dev:,.0f}: a steep count distribution above the ≥ {min_count} cutoff, a "
+                           "truncation artefact); a residual this small cannot be told from modelling error")
+                p = None
             out.append(TestResult(
-                SLUG, scope, dc.cand, stat, mc_p_value(stat, null), caveats=cav, details={
+                SLUG, scope, dc.cand, stat, p, applicable=applicable, caveats=cav, details={
+                    **extra, "null_departure_from_uniform_chi2": null_dev,
                     "n_values": int(N), "min_count": min_count, "observed_freq": obs / N,
                     "expected_freq": exp / max(exp.sum(), 1), "resamples": resamples,
                     "textbook_statistic": tb, "textbook_p_value": float(stats.chi2.sf(tb, 9)),

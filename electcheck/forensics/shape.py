@@ -11,9 +11,12 @@ median, minus the number expected under the clean model of
 ``calibration.py``: within a region, each unit's rate follows a Beta law with
 the region's median and robust SD, widened by that unit's own binomial
 noise (its own size). One-sided p-value from the normal approximation to the
-Poisson-binomial count. The details give Sarle's bimodality coefficient.
+Poisson-binomial count, its variance widened (delta method) for the noise of
+estimating each region's median and spread from the region's own units. The details give Sarle's bimodality coefficient.
 
-Assumptions: inside a region a clean election is unimodal. Cannot tell:
+Regions with fewer than 100 units are left out (their median and spread
+are too noisy to model). Assumptions: inside a region a clean election is
+unimodal. Cannot tell:
 legitimate heterogeneity (a region mixing cities and villages, closed
 institutions such as hospitals and barracks, customary voting) from
 stuffing; does not see fraud that stays inside the bulk of the distribution
@@ -33,6 +36,8 @@ from .units import Units
 SLUG = "distribution-shape"
 MIN_UNITS = 300
 K_SD = 3.0
+#: regions with fewer units are not modelled (their median and spread are too noisy)
+MIN_REGION = 100
 
 
 def validate(units: Units) -> Applicability:
@@ -46,21 +51,32 @@ def _tail(x: np.ndarray, n: np.ndarray, ok: np.ndarray, g: np.ndarray):
     k = int(g.max()) + 1 if len(g) else 1
     exp_p = np.zeros(len(x))
     hit = np.zeros(len(x), dtype=bool)
+    # variance of the tail count from estimating each region's threshold (delta method):
+    # var(median) ≈ 1.571 σ²/n, var(1.4826·MAD) ≈ 1.361 σ²/n for a normal law
+    extra_var = np.zeros(len(x))
+    modelled = np.zeros(len(x), dtype=bool)
     for gi in range(k):
         m = ok & (g == gi)
-        if m.sum() < 30:
+        if m.sum() < MIN_REGION:
             continue
         med, sd = _robust(x[m])
         if not sd > 0:
             continue
         thr = med + K_SD * sd
+        modelled[m] = True
         mu = np.clip(med, 1e-3, 1 - 1e-3)
         var = sd ** 2 + mu * (1 - mu) / np.maximum(n[m], 1)
         var = np.minimum(var, 0.95 * mu * (1 - mu))
         c = mu * (1 - mu) / var - 1
-        exp_p[m] = special.betaincc(mu * c, (1 - mu) * c, thr) if thr < 1 else 0.0
+        a, b = mu * c, (1 - mu) * c
+        exp_p[m] = special.betaincc(a, b, thr) if thr < 1 else 0.0
         hit[m] = x[m] > thr
-    return hit, exp_p
+        if thr < 1:
+            dens = float(np.sum(stats.beta.pdf(thr, a, b)))
+            var_thr = sd ** 2 * (1.571 + K_SD ** 2 * 1.361) / m.sum()
+            idx = np.flatnonzero(m)
+            extra_var[idx] = dens ** 2 * var_thr / len(idx)  # spread over the region's units
+    return hit, exp_p, extra_var, modelled
 
 
 def _bimodality(x: np.ndarray) -> float:
@@ -88,7 +104,9 @@ def run(units: Units, *, scoped: bool = True, **_: object) -> list[TestResult]:
         subjects.append(("turnout", t, units.registered, ok_t))
     subjects.append((f"share|{units.leader_id}", s, units.share_den, base))
     for subj, x, n, ok in subjects:
-        hit, ep = _tail(x, n, ok, g)
+        hit, ep, ev, modelled = _tail(x, n, ok, g)
+        skipped = int((ok & ~modelled).sum())
+        ok = ok & modelled
         for scope, smask in (units.scopes() if scoped else [("national", None)]):
             m = ok if smask is None else ok & smask
             if m.sum() < MIN_UNITS:
@@ -97,12 +115,13 @@ def run(units: Units, *, scoped: bool = True, **_: object) -> list[TestResult]:
                 continue
             obs = float(hit[m].sum())
             e = float(ep[m].sum())
-            sd = float(np.sqrt((ep[m] * (1 - ep[m])).sum()))
+            sd = float(np.sqrt((ep[m] * (1 - ep[m])).sum() + ev[m].sum()))
             p = float(stats.norm.sf((obs - e - 0.5) / sd)) if sd > 0 else (1.0 if obs <= e else 0.0)
             r = TestResult(SLUG, scope, subj, obs - e, p, details={
                 "n_units": int(m.sum()), "observed_tail": obs, "expected_tail": e, "tail_sd": sd,
                 "tail_rule": f"above region median + {K_SD:g} robust SD",
                 "bimodality_coefficient": _bimodality(x[m]),
+                "units_in_regions_too_small": skipped if smask is None else None,
             })
             if smask is None:
                 r.unit_flags = {"TAIL_TURNOUT" if subj == "turnout" else "TAIL_SHARE": np.flatnonzero(hit & m)}

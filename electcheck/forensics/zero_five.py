@@ -10,7 +10,9 @@ from Binomial(valid votes, observed share), same selection); one-sided
 p-value (too many round endings). The textbook 20 % (binomial) is reported
 beside it with its own calibration.
 
-Detects: hand-written round counts. Cannot see: smooth manipulation
+Like last-digit, declared not applicable when the resampled null departs
+from uniform by χ² > 50 (truncation artefact). Detects: hand-written round
+counts. Cannot see: smooth manipulation
 (proportional stuffing, switching a share), nor rounding of percentages
 (integer percentages are not counts ending in 0 or 5).
 """
@@ -22,6 +24,7 @@ from scipy import stats
 
 from . import digits
 from .base import Applicability, TestResult, mc_p_value
+from .last_digit import ARTEFACT_CHI2
 from .units import Units
 
 SLUG = "zero-five"
@@ -54,8 +57,18 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
             share_sim = (sims[:, 0] + sims[:, 5]) / np.maximum(sims.sum(axis=1), 1)
             exp = float(share_sim.mean())
             k = int(obs[0] + obs[5])
+            mean = sims.mean(axis=0)
+            null_dev = float(digits.chi2(mean * (N / max(mean.sum(), 1)), np.full(10, N / 10)))
+            p = mc_p_value(share_obs, share_sim)
+            cav, extra, applicable = [], {}, True
+            if null_dev > ARTEFACT_CHI2:
+                applicable, extra["p_value_withheld"], p = False, p, None
+                cav.append(f"does not apply as fraud evidence: the last digits of these counts are not uniform "
+                           f"even without manipulation (resampled null vs uniform χ² = {null_dev:,.0f}, a "
+                           "truncation artefact), so a small excess of 0s and 5s cannot be told from it")
             out.append(TestResult(
-                SLUG, scope, dc.cand, share_obs - exp, mc_p_value(share_obs, share_sim), details={
+                SLUG, scope, dc.cand, share_obs - exp, p, applicable=applicable, caveats=cav, details={
+                    **extra, "null_departure_from_uniform_chi2": null_dev,
                     "n_values": int(N), "min_count": min_count, "observed_share": share_obs,
                     "expected_share": exp, "resamples": resamples, "textbook_share": 0.2,
                     "textbook_p_value": float(stats.binom.sf(k - 1, int(N), 0.2)),
