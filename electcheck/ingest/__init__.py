@@ -11,6 +11,7 @@ Every input row is accounted for: rows_read = rows_accepted + rows_quarantined.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -78,6 +79,9 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
 
     base_opts = m.read if m is not None else _profile_read_options(profile)
     opts = dataclasses.replace(base_opts, **overrides)
+    known = m if m is not None else (None if profiles.is_russian(profile) else profiles.load_profile(profile))
+    if known is not None:
+        opts = dataclasses.replace(opts, select_columns=lambda header: _needed_columns(known, header))
     raw = read_table(path, opts)
     if m is None:
         m = profiles.load_profile(profile, list(raw.cells.columns))
@@ -113,6 +117,27 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
             evidence={"count": report.rows_quarantined,
                       "first": [q.to_dict() for q in report.quarantine[:5]]}))
     return IngestResult(tally, report)
+
+
+def _needed_columns(m: Mapping, header: list[str]) -> list[str] | None:
+    """File columns a mapping uses, or None (read everything) if any cannot be resolved here."""
+    from ..sources.mapping import resolve_column
+
+    refs = list(m.count_columns().values())
+    refs += [r for lv in m.hierarchy for r in (lv.code, lv.name) if r is not None]
+    refs += [src for src, _ in m.derive] + list(m.select)
+    refs += [c for cols in m.text_repair.values() for c in cols if c in header]
+    derived = {g for _, pat in m.derive for g in re.findall(r"\(\?P<(\w+)>", pat)}
+    refs += [p.column for p in m.key if p.column not in derived and not p.column.endswith("_code")]
+    if not m.key:
+        return None
+    out: list[str] = []
+    try:
+        for r in refs:
+            out.extend(resolve_column(r, header, "", ""))
+    except InputError:
+        return None
+    return out
 
 
 def _profile_read_options(profile: str) -> ReadOptions:

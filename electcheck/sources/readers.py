@@ -15,6 +15,7 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,9 @@ class ReadOptions:
     sheet: str | None = None      # XLSX sheet name (default: the first with data)
     na_values: tuple[str, ...] = ()
     format: str = "auto"          # auto | csv | xlsx | json | parquet
+    #: optional: given the CSV header, the columns actually needed (None = all). Large
+    #: CSV files are then converted only for those columns (ingest passes the mapping's).
+    select_columns: Callable[[list[str]], list[str] | None] | None = None
 
 
 @dataclass
@@ -304,7 +308,7 @@ def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
         header_row = guess_header_row([[c or None for c in r] for r in head_rows]) + 1
     else:
         header_row = opts.header_row
-    table, bad = _arrow_parse(p, buf, delimiter, header_row, longest, opts.na_values)
+    table, bad = _arrow_parse(p, buf, delimiter, header_row, longest, opts.na_values, opts.select_columns)
     header = _clean_header(table.column_names)
     string_dtype = pd.StringDtype("pyarrow")
     mapper = {pa.string(): string_dtype, pa.large_string(): string_dtype}.get
@@ -346,7 +350,7 @@ def _as_utf8(p: Path, data: bytes, encoding: str) -> tuple[bytes, str]:
 
 
 def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: int,
-                 na_values: tuple[str, ...] = ()):
+                 na_values: tuple[str, ...] = (), select_columns=None):
     bad: list[tuple[int, str, str]] = []
 
     def on_invalid(row) -> str:
@@ -354,6 +358,14 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
                     f"row has {row.actual_columns} cells, the header has {row.expected_columns}"))
         return "skip"
 
+    types = _all_strings(buf, delimiter, header_row)
+    include = None
+    if select_columns is not None and len(types) > 1:
+        names = list(types)
+        wanted = select_columns(names)
+        if wanted and len(set(names)) == len(names) and all(n.strip() for n in names) \
+                and set(wanted) <= set(names) and len(set(wanted)) < len(names):
+            include = [n for n in names if n in set(wanted)]
     block = max(1 << 20, min(MAX_LINE, 4 * len(buf.split(b"\n", 1)[0]) + (1 << 20)))
     try:
         table = pacsv.read_csv(
@@ -361,7 +373,7 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
             read_options=pacsv.ReadOptions(skip_rows=header_row - 1, block_size=max(block, 1 << 24)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
                                               newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types=_all_strings(buf, delimiter, header_row),
+            convert_options=pacsv.ConvertOptions(column_types=types, include_columns=include,
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True,
                                                  null_values=["", *na_values]),
         )
