@@ -304,8 +304,12 @@ def _region_frame(t, level: str):
     a, b = list(tot.sort_values(ascending=False).index[:2])
     denom = g["valid"] if "valid" in g.columns else g[cands].sum(axis=1)
     region = g[level] if level in g.columns else pd.Series(g.index.astype(str), index=g.index)
-    frame = pd.DataFrame({"region": region.astype(str).to_numpy(), a: g[a].to_numpy(np.int64),
-                          b: g[b].to_numpy(np.int64), "denom": denom.to_numpy(np.float64)})
+    frame = pd.DataFrame({"region": region.astype(str).to_numpy(),
+                          a: g[a].fillna(0).to_numpy(np.int64), b: g[b].fillna(0).to_numpy(np.int64),
+                          "denom": denom.astype("Float64").fillna(0).to_numpy(np.float64)})
+    frame = frame[frame["denom"] > 0].reset_index(drop=True)
+    if frame.empty:
+        return None
     return frame, a, b
 
 
