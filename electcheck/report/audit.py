@@ -220,7 +220,9 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
                 for cid, (obs, sims) in list(data.items())[:1 if which == "second" else 2]:
                     r = next((x for x in byslug[slug] if x["subject"] == cid), {})
                     out_charts.append(charts.digits(obs, sims, _short(_names(t).get(cid, cid)), which, src,
-                                                    r.get("p_value"), r.get("q_value"), slug_id=cid))
+                                                    r.get("p_value"), r.get("q_value"), slug_id=cid,
+                                                    applicable=bool(r.get("applicable", True)),
+                                                    reason="; ".join(r.get("caveats") or [])))
         except adapters.Unavailable as e:
             sections["forensics"] = {"available": False, "source": name, "reason": str(e)}
 

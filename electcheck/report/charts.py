@@ -221,7 +221,8 @@ def integer_percent(turnout: np.ndarray, registered: np.ndarray, included: np.nd
 
 
 def digits(obs: np.ndarray, sims: np.ndarray, cand: str, which: str, source: str,
-           p: float | None, q: float | None, slug_id: str | None = None) -> Chart:
+           p: float | None, q: float | None, slug_id: str | None = None, applicable: bool = True,
+           reason: str = "") -> Chart:
     N = obs.sum()
     f = obs / N * 100 if N else obs
     simf = sims / np.maximum(sims.sum(1, keepdims=True), 1) * 100
@@ -239,10 +240,15 @@ def digits(obs: np.ndarray, sims: np.ndarray, cand: str, which: str, source: str
         ax.grid(axis="x", visible=False)
     outside = int(((f < lo) | (f > hi)).sum())
     sig = q is not None and q <= 0.05
-    title = (f"{cand}'s {which} digits depart from their resampled band" if sig else
-             f"{cand}'s {which} digits stay within what chance produces")
+    if not applicable:
+        title = f"{cand}'s {which} digits: the test does not apply to these counts"
+    else:
+        title = (f"{cand}'s {which} digits depart from their resampled band" if sig else
+                 f"{cand}'s {which} digits stay within what chance produces")
     sub = (f"Share of units with each {which} digit, against 95 % band of binomial resamples of the same units"
-           + (f"; p = {p:.3g}, q = {q:.3g}" if p is not None and q is not None else "") + ".")
+           + (f"; p = {p:.3g}, q = {q:.3g}" if p is not None and q is not None else "") + "."
+           + (f" Not evidence either way: {reason[:160]}{'…' if len(reason) > 160 else ''}" if not applicable
+              else ""))
     alt = (f"Dot chart of the {which} digit of {cand}'s count in {int(N):,} units; {outside} of 10 digits "
            f"fall outside the resampled 95 % band. {title}.")
     table = pd.DataFrame({"digit": np.arange(10), "observed_pct": np.round(f, 3), "band_low_pct": np.round(lo, 3),
