@@ -51,10 +51,31 @@ class Codes:
         self._done = False
 
     def _factorise(self) -> None:
-        if not self._done:
-            (self._codes, self._uniques, self._on_o,
-             self._on_i) = _combine_codes(self._o, self._o_pos, self._i, self._i_pos, self._n)
-            self._done = True
+        """Factorise the official column, then only the rows it lacks from the independent one."""
+        if self._done:
+            return
+        n = self._n
+        codes = np.full(n, -1, np.int64)
+        uniques = np.empty(0, dtype=object)
+        co = np.empty(0, np.int64)
+        if self._o is not None:
+            co, uniques = _factorize(self._o)
+            codes[self._o_pos] = co
+        if self._i is not None:
+            need = (codes < 0) & (self._i_row >= 0)
+            if need.any():
+                cs, us = _factorize(self._i.iloc[self._i_row[need]])
+                idx = pd.Index(uniques).get_indexer(us) if len(uniques) else np.full(len(us), -1, np.int64)
+                new = idx < 0
+                if new.any():
+                    idx[new] = len(uniques) + np.arange(int(new.sum()))
+                    uniques = np.concatenate([uniques, us[new]])
+                codes[need] = np.where(cs >= 0, idx[np.where(cs >= 0, cs, 0)], -1)
+        self._codes, self._uniques = codes, uniques
+        self._on_o = np.zeros(len(uniques), bool)
+        self._on_o[co[co >= 0]] = True
+        self._on_i = None
+        self._done = True
 
     @property
     def codes(self) -> np.ndarray:
@@ -74,6 +95,13 @@ class Codes:
     @property
     def on_independent(self) -> np.ndarray:
         self._factorise()
+        if self._on_i is None:
+            on = np.zeros(len(self._uniques), bool)
+            if self._i is not None and len(self._uniques):
+                vals = pd.unique(self._i.astype("string").dropna())
+                hit = pd.Index(self._uniques).get_indexer(np.asarray(vals, dtype=object))
+                on[hit[hit >= 0]] = True
+            self._on_i = on
         return self._on_i
 
     def values(self, rows: np.ndarray | None = None) -> np.ndarray:
@@ -100,30 +128,6 @@ def _factorize(s: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, np.int64), np.asarray(uniq, dtype=object)
 
 
-def _combine_codes(o: pd.Series | None, o_pos: np.ndarray, i: pd.Series | None, i_pos: np.ndarray,
-                   n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    co, uo = _factorize(o)
-    ci, ui = _factorize(i)
-    uniques = pd.Index(uo).append(pd.Index(ui)).unique() if len(uo) or len(ui) else pd.Index([], dtype=object)
-    uniques = np.asarray(uniques, dtype=object)
-    lookup = pd.Index(uniques)
-    map_o = lookup.get_indexer(uo) if len(uo) else np.empty(0, np.int64)
-    map_i = lookup.get_indexer(ui) if len(ui) else np.empty(0, np.int64)
-    codes = np.full(n, -1, np.int64)
-    on_o = np.zeros(len(uniques), bool)
-    on_i = np.zeros(len(uniques), bool)
-    if i is not None:
-        mi = np.where(ci >= 0, map_i[np.where(ci >= 0, ci, 0)], -1)
-        codes[i_pos] = mi
-        on_i[mi[mi >= 0]] = True
-    if o is not None:
-        mo = np.where(co >= 0, map_o[np.where(co >= 0, co, 0)], -1)
-        keep = mo >= 0
-        codes[o_pos[keep]] = mo[keep]
-        on_o[mo[keep]] = True
-    return codes, uniques, on_o, on_i
-
-
 @dataclass
 class Aligned:
     """Both sides on one index (sorted union of unit ids)."""
@@ -140,6 +144,8 @@ class Aligned:
     #: hierarchy column -> Codes over the aligned units (official's value first, else independent's)
     hierarchy: dict[str, "Codes"]
     levels: list[str]
+    o_pos: np.ndarray | None = None   # aligned position of each official frame row
+    i_pos: np.ndarray | None = None
 
     @property
     def matched(self) -> np.ndarray:
@@ -167,8 +173,13 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
     """Align two level frames (``unit_id`` + hierarchy + counts) on unit_id."""
     o = o.reset_index(drop=True)
     i = i.reset_index(drop=True)
-    codes, uniq = pd.factorize(pd.concat([o["unit_id"], i["unit_id"]], ignore_index=True).astype("string"))
-    codes = np.asarray(codes, np.int64)
+    o_ids, i_ids = o["unit_id"].astype("string"), i["unit_id"].astype("string")
+    if len(o_ids) == len(i_ids) and o_ids.equals(i_ids):  # same units in the same order (one file, two tallies)
+        c1, uniq = pd.factorize(o_ids)
+        codes = np.concatenate([np.asarray(c1, np.int64), np.asarray(c1, np.int64)])
+    else:
+        codes, uniq = pd.factorize(pd.concat([o_ids, i_ids], ignore_index=True))
+        codes = np.asarray(codes, np.int64)
     if (codes < 0).any():
         from ..errors import InputError
 
@@ -205,7 +216,7 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
     for c in hier_cols:
         hier[c] = Codes(o[c] if c in o.columns else None, o_pos,
                         i[c] if c in i.columns else None, i_pos, n)
-    return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels)
+    return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels, o_pos, i_pos)
 
 
 _LOOSE = re.compile(r"[\s\-_.:/]+")

@@ -107,7 +107,8 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
                    population: pd.DataFrame | None, national_N: int | None, national_X: float | None,
                    pair: tuple[str, str | None], strata_level: str, confidence_z: float = Z95,
                    notes: list[str] | None = None) -> Estimate | None:
-    """``y`` (n × k) counts and ``x`` (n) electors of the sampled units; ``strata`` their labels.
+    """``y`` (n × k) counts and ``x`` (n) electors of the sampled units; ``strata`` their labels
+    (or a tuple of integer codes and the label of each code).
 
     ``population``: per stratum ``N`` (units) and ``X`` (electors, NaN if unknown), index = stratum;
     when None, one national stratum with ``national_N`` / ``national_X``.
@@ -143,7 +144,10 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
                       "expansion": "expansion estimator (national, one stratum)"}.get(method, method)
     else:
         stratified = True
-        fc, fu = pd.factorize(pd.Series(strata, dtype=object).fillna("<none>").astype(str))
+        if isinstance(strata, tuple):  # (integer codes, label of each code)
+            fc, fu = strata
+        else:
+            fc, fu = pd.factorize(pd.Series(strata, dtype=object).fillna("<none>").astype(str))
         fc = np.asarray(fc, np.int64)
         order = np.argsort(fc, kind="stable")
         sc = fc[order]

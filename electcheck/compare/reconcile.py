@@ -64,10 +64,16 @@ def _points(tot: dict[str, int | None], cands: list[str], w: str | None, r: str 
     return out
 
 
-def _listed_registry(official: Tally, independent: Tally, registered_from: Tally | None
+def _listed_registry(official: Tally, independent: Tally, registered_from: Tally | None, al=None, lv=None
                      ) -> tuple[int | None, str | None]:
     """Registry fallback: registered electors summed over every unit listed in either file
     (same unit level as the independent tally), when no registry total is in the metadata."""
+    if al is not None and lv == independent.meta.unit_level == official.meta.unit_level:
+        # both files were aligned at their own unit level: reuse the alignment
+        best = np.full(len(al.unit_id), np.nan)
+        best[al.i_pos] = unit_registered(independent, registered_from)[0]
+        best[al.o_pos] = np.fmax(best[al.o_pos], unit_registered(official, registered_from)[0])
+        return _registry_basis(pd.Series(best), [independent.meta.source, official.meta.source])
     ids, xs, names = [], [], []
     for t in (independent, official):
         if t.meta.unit_level == independent.meta.unit_level and not is_nation(t):
@@ -82,7 +88,10 @@ def _listed_registry(official: Tally, independent: Tally, registered_from: Tally
     ok = ~np.isnan(x) & (codes >= 0)
     best = np.full(len(uniq), -np.inf)
     np.maximum.at(best, codes[ok], x[ok])
-    g = pd.Series(np.where(np.isinf(best), np.nan, best))
+    return _registry_basis(pd.Series(np.where(np.isinf(best), np.nan, best)), names)
+
+
+def _registry_basis(g: pd.Series, names: list[str]) -> tuple[int | None, str | None]:
     if g.isna().all():
         return None, None
     missing = int(g.isna().sum())
@@ -218,7 +227,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     i_fig = i_cand.notna().any(axis=1).to_numpy()
     registry_complete = reg[0] is not None
     if reg[0] is None:
-        reg = _listed_registry(official, independent, registered_from)
+        reg = _listed_registry(official, independent, registered_from, al, lv)
     cov_i, x_used = coverage(independent, i_fig, registered_from, reg, independent.candidate_ids)
     cov: dict = {"independent": cov_i, "official": None}
     if registered_from is None and cov_i.registered_lower_bound_units:
@@ -289,7 +298,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
             population = pd.DataFrame({"N": N_h, "X": np.where(K_h == N_h, X_h, np.nan)},
                                       index=pd.Index(np.asarray(huniq, dtype=object).astype(str)))
             population = population.sort_index()
-            strata = np.asarray(huniq, dtype=object).astype(str)[hcodes][sample]
+            strata = (np.asarray(hcodes, np.int64)[sample], np.asarray(huniq, dtype=object).astype(str))
         else:
             if s_level:
                 est_notes.append(

@@ -37,29 +37,42 @@ def _group_sums(codes: np.ndarray, n_groups: int, M: np.ndarray) -> np.ndarray:
     return out
 
 
-def _unit_matrix(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray
-                 ) -> tuple[list[str], np.ndarray]:
+def _unit_columns(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray
+                  ) -> dict[str, np.ndarray]:
     k = al.n_candidates
     cands = al.columns[:k]
     cols: dict[str, np.ndarray] = {
-        "units_official": al.fig_official.astype(float),
-        "units_independent": al.fig_independent.astype(float),
-        "matched": al.matched.astype(float),
-        "differing": differ.astype(float),
-        "only_official": al.only_official.astype(float),
-        "only_independent": al.only_independent.astype(float),
+        "units_official": al.fig_official,
+        "units_independent": al.fig_independent,
+        "matched": al.matched,
+        "differing": differ,
+        "only_official": al.only_official,
+        "only_independent": al.only_independent,
     }
     for j, c in enumerate(cands):
         cols[f"{c}_official"] = np.where(al.fig_official, al.official[:, j], np.nan)
         cols[f"{c}_independent"] = np.where(al.fig_independent, al.independent[:, j], np.nan)
         cols[f"{c}_diff"] = D[:, j]
     for j, c in enumerate(cands):
-        with np.errstate(invalid="ignore"):
-            cols[f"{c}_units_higher"] = (np.nan_to_num(D[:, j]) > 0).astype(float)
-            cols[f"{c}_units_lower"] = (np.nan_to_num(D[:, j]) < 0).astype(float)
+        d = np.nan_to_num(D[:, j])
+        cols[f"{c}_units_higher"] = d > 0
+        cols[f"{c}_units_lower"] = d < 0
     cols["margin_effect"] = np.where(al.matched, effect, np.nan)
-    names = list(cols)
-    return names, np.column_stack([cols[c] for c in names])
+    return cols
+
+
+def _bincount_sums(codes: np.ndarray, n_groups: int, cols: dict[str, np.ndarray]) -> np.ndarray:
+    """Per-group sums of each column (bincount, no sort); NaN where a group has no value."""
+    out = np.empty((n_groups, len(cols)))
+    for j, v in enumerate(cols.values()):
+        if v.dtype == bool:
+            out[:, j] = np.bincount(codes, weights=v.astype(np.float64), minlength=n_groups)
+            continue
+        ok = ~np.isnan(v)
+        s = np.bincount(codes, weights=np.where(ok, v, 0.0), minlength=n_groups)
+        c = np.bincount(codes, weights=ok.astype(np.float64), minlength=n_groups)
+        out[:, j] = np.where(c > 0, s, np.nan)
+    return out
 
 
 def _frame(level: str, areas: np.ndarray, names: np.ndarray | None, colnames: list[str], sums: np.ndarray,
@@ -89,7 +102,8 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
     Units are summed once into the finest combination of area codes; each level is then summed
     from those groups (a few thousand rows), not from the units again.
     """
-    colnames, M = _unit_matrix(al, D, differ, effect)
+    cols = _unit_columns(al, D, differ, effect)
+    colnames = list(cols)
     n = len(al.unit_id)
     keys = []
     for lv in levels:
@@ -107,7 +121,7 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
                 comp = np.unique(comp, return_inverse=True)[1].ravel().astype(np.int64)
         _, first, inv = np.unique(comp, return_index=True, return_inverse=True)
         G = len(first)
-        fine = _group_sums(inv.ravel(), G, M)
+        fine = _bincount_sums(inv.ravel(), G, cols)
         for lv, kc in keys:
             hc = al.hierarchy[kc]
             gcode = hc.codes[first]                      # code of each fine group at this level
@@ -129,6 +143,6 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
                 first_row[codes[::-1]] = first[::-1]     # earliest unit of each area
                 names = al.hierarchy[lv].values(first_row)
             out[lv] = _frame(lv, areas, names, colnames, sums, winner, runner, kc)
-    nat = _group_sums(np.zeros(n, np.int64), 1, M)
+    nat = _bincount_sums(np.zeros(n, np.int64), 1, cols) if not keys else _group_sums(np.zeros(G, np.int64), 1, fine)
     out[NATION] = _frame(NATION, np.array([NATION], dtype=object), None, colnames, nat, winner, runner, None)
     return out
