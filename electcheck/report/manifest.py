@@ -101,6 +101,21 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
     return manifest
 
 
+def _locate(i: dict) -> Path | None:
+    """The recorded path, or (report moved to another machine) the same name under $ELECTCHECK_DATA_DIR
+    or its parent folder."""
+    p = Path(i["path"])
+    if p.is_file():
+        return p
+    dd = os.environ.get("ELECTCHECK_DATA_DIR")
+    if dd:
+        for base in (Path(dd), Path(dd).parent):
+            q = base / i["name"]
+            if q.is_file():
+                return q
+    return None
+
+
 @dataclass
 class VerifyResult:
     ok: bool
@@ -129,8 +144,8 @@ def verify(outdir: str | Path, progress: Callable[[str], None] | None = None) ->
     if m.get("electcheck_version") != VERSION:
         res.version_note = f"report made with electcheck {m.get('electcheck_version')}, this is {VERSION}"
     for i in m.get("inputs", []):
-        p = Path(i["path"])
-        if not p.is_file():
+        p = _locate(i)
+        if p is None:
             res.missing_inputs.append(i["name"])
             continue
         h = _sha(p.read_bytes())
