@@ -78,10 +78,10 @@ def test_hostile_names_escaped_and_no_formulas(hostile_report):
     _, out = hostile_report
     html = (out / "report.html").read_text()
     assert "<script" not in html.lower()
-    assert "onerror=" not in html.replace("onerror=&#34;", "").replace("onerror=&quot;", "") or True
+    assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", html, flags=re.I)  # no event-handler attribute
     assert not re.search(r"<img\b", html)
     assert "&lt;script&gt;" in html
-    assert "http://" not in re.sub(r"&[a-z#0-9]+;", "", html).split("<style>")[0] or True
+    assert not re.search(r'(src|href|action)\s*=\s*["\']?(https?:)?//', html, flags=re.I)  # nothing fetched
     for f in (out / "charts").glob("*.csv"):
         for row in csv.reader(f.open(encoding="utf-8")):
             for cell in row:
