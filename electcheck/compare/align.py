@@ -117,7 +117,7 @@ class Codes:
             if ok.any():
                 v = s.iloc[r[ok]].to_numpy(dtype=object, na_value=None)
                 cur = out[ok]
-                out[ok] = np.where(np.array([x is None for x in v], dtype=bool), cur, v)
+                out[ok] = np.where(pd.isna(v), cur, v)
         return out
 
 

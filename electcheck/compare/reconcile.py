@@ -138,7 +138,10 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
 
     # totals -------------------------------------------------------------
     def tot(arr: np.ndarray, mask: np.ndarray) -> dict[str, int | None]:
-        return {c: _sum(arr[:, j], mask) for j, c in enumerate(al.columns)}
+        sub = arr[mask]
+        has = ~np.isnan(sub).all(axis=0) if len(sub) else np.zeros(arr.shape[1], bool)
+        sums = np.nansum(sub, axis=0)
+        return {c: (int(round(float(sums[j]))) if has[j] else None) for j, c in enumerate(al.columns)}
 
     totals = {
         "official": tot(al.official, al.fig_official),
