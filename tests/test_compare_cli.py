@@ -80,6 +80,17 @@ def test_table_output_exact(files):
     assert r.stderr == ""
 
 
+def test_table_has_top_level_rollup(files):
+    r = runner.invoke(app, ["compare", *files, "-q"])
+    assert (
+        "By state\n"
+        "state  units off.  units ind.  differing  margin official  margin independent  margin effect\n"
+        "-----  ----------  ----------  ---------  ---------------  ------------------  -------------\n"
+        "S01             4           3          2             +120                +105            +15\n"
+        "S02             2           2          0              -20                 -10             +0\n"
+    ) in r.stdout
+
+
 def test_json_fields(files):
     r = runner.invoke(app, ["compare", *files, "-q", "--format", "json"])
     assert r.exit_code == 0

@@ -130,6 +130,23 @@ def _sections(res, limit: int) -> list[tuple[str, list[str], list[list[Any]], li
         after.append(f"ASSUMPTION: {e.assumption}")
         after += [f"  {n}" for n in e.notes]
         secs.append(("Estimate (95 %), all units", ["", "counted", "estimated", "margin of error"], erows, after))
+    top = next((lv for lv in d.rollups if lv != "nation"), None)
+    if top and d.units["matched"] > 1:
+        roll = d.rollups[top]
+        shown = roll
+        title = f"By {top}"
+        if len(roll) > 40:
+            shown = roll.reindex(roll["margin_effect"].abs().fillna(0).sort_values(
+                ascending=False, kind="mergesort").index).head(limit)
+            title += f" (largest {len(shown):,} of {len(roll):,} by effect on margin; all with --format csv --rollup {top})"
+        rrows = []
+        for r in shown.to_dict("records"):
+            label = r.get("name") if isinstance(r.get("name"), str) else r["area"]
+            rrows.append([label, fmt_int(r["units_official"]), fmt_int(r["units_independent"]),
+                          fmt_int(r["differing"]), _signed(r.get("margin_official")),
+                          _signed(r.get("margin_independent")), _signed(r.get("margin_effect"))])
+        secs.append((title, [top, "units off.", "units ind.", "differing", "margin official",
+                             "margin independent", "margin effect"], rrows, []))
     disc = d.discrepancies
     if len(disc):
         dcols = [f"{c}_diff" for c in d.candidates.ids]
