@@ -280,3 +280,13 @@ def test_rows_always_accounted_for(tmp_path_factory, rows, nl):
     nonblank = sum(1 for row in rows if any(c.strip() for c in row) or len(row) > 1)
     assert rep.rows_read <= len(rows)
     assert all(q.row >= 2 for q in rep.quarantine)
+
+
+def test_long_line_after_the_first_thousand(tmp_path):
+    """A long line late in the file (after the lines used to size Arrow's blocks) still reads."""
+    p = tmp_path / "late.csv"
+    body = "".join(f"101,{i},x,1,1,2\n" for i in range(1, 1501))
+    p.write_text("centre,table,name,A,B,valid\n" + body + "102,1," + "y" * 3_000_000 + ",7,3,10\n")
+    r = ingest(p, mapping=MAP)
+    assert r.report.rows_read == 1501 == r.report.rows_accepted
+    assert r.tally.data["source_row"].iloc[-1] == 1502

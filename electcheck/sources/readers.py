@@ -366,22 +366,35 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
         if wanted and len(set(names)) == len(names) and all(n.strip() for n in names) \
                 and set(wanted) <= set(names) and len(set(wanted)) < len(names):
             include = [n for n in names if n in set(wanted)]
-    block = max(1 << 20, min(MAX_LINE, 4 * len(buf.split(b"\n", 1)[0]) + (1 << 20)))
-    try:
-        table = pacsv.read_csv(
+    # Arrow parses in blocks (1 MB is fastest); a line longer than a block needs a bigger one.
+    block = max(1 << 20, 2 * longest + 4096)
+
+    def parse(block_size: int):
+        bad.clear()
+        return pacsv.read_csv(
             io.BytesIO(buf),
-            read_options=pacsv.ReadOptions(skip_rows=header_row - 1, block_size=max(block, 1 << 24)),
+            read_options=pacsv.ReadOptions(skip_rows=header_row - 1, block_size=block_size),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
                                               newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types=types, include_columns=include,
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True,
                                                  null_values=["", *na_values]),
         )
+
+    try:
+        try:
+            table = parse(block)
+        except pa.ArrowInvalid as e:
+            if "straddling" not in str(e) and "block" not in str(e):
+                raise
+            longest_all = max(len(x) for x in buf.split(b"\n"))
+            if longest_all > MAX_LINE:
+                raise InputError(f"a line is longer than {MAX_LINE >> 20} MB", file=str(p),
+                                 hint="This does not look like a tally file; check that it is the file you "
+                                      "meant") from None
+            table = parse(max(block, 2 * longest_all + 4096))
     except pa.ArrowInvalid as e:
         msg = str(e).splitlines()[0]
-        if "straddling" in msg or "block" in msg:
-            raise InputError("a line is longer than 16 MB", file=str(p),
-                             hint="This does not look like a tally file; check that it is the file you meant") from None
         raise InputError(f"cannot be parsed as a {delimiter!r}-separated table ({msg})", file=str(p),
                          hint="Check --delimiter and --header-row, or run 'electcheck inspect' on it") from None
     return table, bad
