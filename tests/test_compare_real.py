@@ -126,6 +126,7 @@ def test_indonesia_official_per_tps_vs_recapitulation(rec, name, level, pas1, pa
     assert r.level == level
     assert (r.totals["independent"]["pas1"], r.totals["independent"]["pas2"]) == (pas1, pas2)
     assert r.totals["official"]["pas1"] == 84_143_641
+    assert r.bound is None and "aggregates" in r.bound_note   # nothing uncovered to bound
     if level == "province":
         assert r.units["matched"] == 35
         assert r.totals["difference_matched"]["pas1"] == 84_143_641 - 85_607_362

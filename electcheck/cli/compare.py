@@ -98,7 +98,7 @@ def _sections(res, limit: int) -> list[tuple[str, list[str], list[list[Any]], li
         share = f" ({m['explained_share']:.2%} of the official margin)" if m.get("explained_share") is not None else ""
         lines.append(f"Discrepancies on matched units move the margin by {_signed(m['discrepancy_effect'])}{share}.")
     ci = d.coverage.get("independent")
-    if ci and d.independent.unit_level != "nation":
+    if ci and (d.bound is not None or d.independent.unit_level == d.official.unit_level):
         uc = f" of {ci.expected_units:,} expected units ({_pct(ci.unit_coverage)})" if ci.expected_units else ""
         lines.append(f"Coverage of {ci.source}: {ci.units_covered:,} units{uc}; "
                      f"{'at least ' if ci.covered_registered_is_lower_bound else ''}{ci.covered_registered:,} "

@@ -244,9 +244,14 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
 
     bound = None
     bound_note = None
-    if is_nation(independent):
-        bound_note = (f"{independent.meta.source} is itself a published aggregate: it has no units, so there "
-                      "is no coverage to bound")
+    independent_coarser = lv != official.meta.unit_level and lv == independent.meta.unit_level
+    if is_nation(independent) or independent_coarser:
+        bound_note = (f"{independent.meta.source} gives aggregates ({independent.meta.unit_level}) and the official "
+                      f"figures are per {official.meta.unit_level}: there is no uncovered part of the independent "
+                      "tally to bound; see the differences by area")
+        if is_nation(independent):
+            bound_note = (f"{independent.meta.source} is itself a published aggregate: it has no units, so there "
+                          "is no coverage to bound")
     elif cov_i.uncovered_electors is None:
         bound_note = ("no registry total: neither tally's metadata gives the registered electors of the "
                       "whole election, and the independent tally has no registered figures")
@@ -272,8 +277,8 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     estimate = None
     estimate_note = None
     sample = i_fig & ~np.isnan(x_used)
-    if is_nation(independent):
-        estimate_note = f"{independent.meta.source} is a published aggregate: nothing to project from"
+    if is_nation(independent) or independent_coarser:
+        estimate_note = f"{independent.meta.source} gives aggregates: nothing to project from"
     elif sample.sum() < 2:
         estimate_note = "fewer than two covered units with registered electors"
     else:
