@@ -294,14 +294,14 @@ def _clean_header(cells: list[str | None]) -> list[str]:
 
 def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
     data = _read_bytes(p)
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():
         raise InputError("the file is empty", file=str(p), hint="Check that this is the file you meant")
     if _looks_binary(data):
         raise InputError("this is not a text table (it contains binary data)", file=str(p),
                          hint="Pass a CSV, TSV, XLSX, JSON or Parquet file")
     encoding = detect_encoding(data) if opts.encoding == "auto" else opts.encoding
     buf, text_head = _as_utf8(p, data, encoding)
-    longest = max((len(x) for x in buf[: 32 << 20].split(b"\n", 1000)[:1000]), default=0)
+    longest = max((len(x) for x in buf[: 4 << 20].split(b"\n", 1000)[:1000]), default=0)
     delimiter = detect_delimiter(text_head) if opts.delimiter == "auto" else opts.delimiter
     if opts.header_row is None:
         head_rows = list(csv.reader(io.StringIO("\n".join(text_head.splitlines()[:40])), delimiter=delimiter))
@@ -401,7 +401,11 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
 
 
 def _all_strings(buf: bytes, delimiter: str, header_row: int) -> dict[str, pa.DataType]:
-    lines = buf.split(b"\n", header_row)
+    end = 0
+    for _ in range(header_row):  # only the first lines: never copy the whole file
+        nxt = buf.find(b"\n", end)
+        end = len(buf) if nxt < 0 else nxt + 1
+    lines = buf[:end].split(b"\n", header_row)
     if len(lines) < header_row:
         return {}
     header_line = lines[header_row - 1].decode("utf-8", errors="replace").rstrip("\r")
