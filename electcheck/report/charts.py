@@ -65,7 +65,8 @@ def bound_chart(bound: dict, names: dict[str, str], source: str, label: str = ""
             ax.plot([d, d], [yi - 0.35, yi + 0.35], color=theme.ACCENT, lw=3, solid_capstyle="butt")
         ax.plot([], [], color=theme.ACCENT, lw=3, label="Declared by the authority")
         ax.set_yticks(y, [str(c) for c in table["candidate"]])
-        ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1e6:.0f}M" if v else "0")
+        big = max(table["best case total"].max(), table["declared"].max()) >= 2e6
+        ax.xaxis.set_major_formatter(lambda v, _: (f"{v / 1e6:.0f}M" if big else f"{v:,.0f}") if v else "0")
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=8)
         ax.set_xlim(0, max(table["best case total"].max(), table["declared"].max()) * 1.05)
         ax.grid(axis="y", visible=False)
