@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from electcheck.cli import app
 from electcheck.ingest import ingest
-from electcheck.model import Tally
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = ROOT / "docs" / "examples"

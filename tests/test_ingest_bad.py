@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
 import sys
 from pathlib import Path
@@ -277,7 +276,6 @@ def test_rows_always_accounted_for(tmp_path_factory, rows, nl):
         return
     rep = r.report
     assert rep.rows_read == rep.rows_accepted + rep.rows_quarantined
-    nonblank = sum(1 for row in rows if any(c.strip() for c in row) or len(row) > 1)
     assert rep.rows_read <= len(rows)
     assert all(q.row >= 2 for q in rep.quarantine)
 

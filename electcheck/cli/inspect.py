@@ -9,7 +9,7 @@ import typer
 
 from ..sources.inspect import Inspection, draft_mapping, inspect_file
 from . import app
-from .common import Format, FormatOpt, QuietOpt, emit, info, to_json
+from .common import Format, QuietOpt, emit, info, to_json
 
 
 def render_summary(ins: Inspection) -> str:
