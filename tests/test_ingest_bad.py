@@ -227,6 +227,13 @@ def test_xlsx_title_block_and_sheets(tmp_path):
     assert r.tally.totals()["A"] == 11
 
 
+def test_xlsx_picks_the_sheet_with_a_table(tmp_path):
+    p = tmp_path / "book.xlsx"
+    _xlsx(p)
+    r = ingest(p, mapping=MAP)  # "Notes" comes first but holds no table
+    assert r.report.rows_read == 3 and r.tally.totals()["A"] == 11
+
+
 def test_xlsx_unknown_sheet(tmp_path, capsys):
     p = tmp_path / "book.xlsx"
     _xlsx(p)

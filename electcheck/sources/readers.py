@@ -219,11 +219,16 @@ def _read_xlsx(p: Path, opts: ReadOptions) -> RawTable:
             ws = wb[opts.sheet]
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
         else:
-            rows = []
-            for name in names:  # first sheet with data
+            rows, first_with_data = [], None
+            for name in names:  # the first sheet that holds a table (else the first with data)
                 rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
-                if any(any(v is not None for v in r) for r in rows):
+                wide = sum(1 for r in rows if sum(v is not None for v in r) >= 2)
+                if wide >= 2:
                     break
+                if first_with_data is None and any(any(v is not None for v in r) for r in rows):
+                    first_with_data = rows
+            else:
+                rows = first_with_data or []
     finally:
         wb.close()
     text_rows = [[_cell_text(v) for v in r] for r in rows]
