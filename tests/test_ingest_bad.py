@@ -295,3 +295,14 @@ def test_long_line_after_the_first_thousand(tmp_path):
     r = ingest(p, mapping=MAP)
     assert r.report.rows_read == 1501 == r.report.rows_accepted
     assert r.tally.data["source_row"].iloc[-1] == 1502
+
+
+def test_short_and_long_rows_with_crlf_and_blank_lines(tmp_path):
+    p = tmp_path / "rg.csv"
+    p.write_bytes(b"centre,table,name,A,B,valid\r\n101,1,x,10,5,15\r\n\r\n101,2,x\r\n101,3,x,1,1,2\r\n"
+                  b"101,4,x,1,1,2,9\r\n101,5,x,2,2,4\r\n")
+    r = ingest(p, mapping=MAP)
+    assert r.tally.data["source_row"].tolist() == [2, 5, 7]
+    assert [(q.row, q.reason) for q in r.report.quarantine] == [
+        (4, "row has 3 cells, the header has 6"), (6, "row has 7 cells, the header has 6")]
+    assert r.report.rows_read == 5
