@@ -15,8 +15,12 @@ from ..model import COUNT_FIELDS, Tally
 NATION = "nation"
 
 
+NATION_LEVELS = {NATION, "national", "country"}
+
+
 def is_nation(tally: Tally) -> bool:
-    return tally.meta.unit_level == NATION or (len(tally.data) == 1 and not tally.meta.hierarchy)
+    """A published national aggregate (one row for the whole election)."""
+    return tally.meta.unit_level in NATION_LEVELS
 
 
 def choose_level(official: Tally, independent: Tally, level: str | None) -> str:
