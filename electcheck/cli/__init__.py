@@ -39,7 +39,9 @@ _register()
 def main() -> None:
     """Console entry point: library errors become one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns (not raises) the code of typer.Exit
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
     except ElectcheckError as e:
         print(f"electcheck: error: {e}", file=sys.stderr)
         sys.exit(2)
@@ -49,12 +51,11 @@ def main() -> None:
     except typer.Abort:
         print("electcheck: aborted", file=sys.stderr)
         sys.exit(2)
-    except Exception as e:  # click usage errors and the like
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:
+        # click usage errors (typer may vendor its own click, so duck-type them)
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(2)
-        if isinstance(e, KeyboardInterrupt):
-            sys.exit(130)
         raise
