@@ -137,11 +137,17 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     differ = differing_mask(al, D)
 
     # totals -------------------------------------------------------------
+    prepared = {}
+
     def tot(arr: np.ndarray, mask: np.ndarray) -> dict[str, int | None]:
-        sub = arr[mask]
-        has = ~np.isnan(sub).all(axis=0) if len(sub) else np.zeros(arr.shape[1], bool)
-        sums = np.nansum(sub, axis=0)
-        return {c: (int(round(float(sums[j]))) if has[j] else None) for j, c in enumerate(al.columns)}
+        # masked column sums as matrix-vector products (no copy of the selected rows)
+        if id(arr) not in prepared:
+            ok = ~np.isnan(arr)
+            prepared[id(arr)] = (np.where(ok, arr, 0.0), ok.astype(np.float64))
+        vals, ok = prepared[id(arr)]
+        m = mask.astype(np.float64)
+        sums, has = m @ vals, m @ ok
+        return {c: (int(round(float(sums[j]))) if has[j] > 0 else None) for j, c in enumerate(al.columns)}
 
     totals = {
         "official": tot(al.official, al.fig_official),
