@@ -65,9 +65,11 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
                                       [f"needs ≥ {digits.MIN_VALUES} counts ≥ {min_count}; {int(N)} here"]))
                 continue
             sims = dc.simL[:, s, :].astype(float)
-            exp = sims.mean(axis=0)
+            e1 = sims.mean(axis=0)
+            exp = dc.expL[s] * (N / max(dc.expL[s].sum(), 1e-9))
             stat = float(digits.chi2(obs, exp))
-            null = digits.chi2(sims, exp[None, :])
+            # noise-only null: each resample against its own mean
+            null = digits.chi2(sims, e1[None, :])
             tb = float(digits.chi2(obs, np.full(10, N / 10)))
             # does the resampled null itself depart from uniform? (truncation, small units)
             null_dev = float(digits.chi2(exp * (N / max(exp.sum(), 1)), np.full(10, N / 10)))

@@ -54,9 +54,11 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
                                       [f"needs ≥ {digits.MIN_VALUES} counts ≥ 10; {int(N)} here"]))
                 continue
             sims = dc.sim2[:, s, :].astype(float)
-            exp = sims.mean(axis=0)
+            e1 = sims.mean(axis=0)
+            exp = dc.exp2[s] * (N / max(dc.exp2[s].sum(), 1e-9))
             stat = float(digits.chi2(obs, exp))
-            null = digits.chi2(sims, exp[None, :])
+            # noise-only null: each resample against its own mean
+            null = digits.chi2(sims, e1[None, :])
             tb = float(digits.chi2(obs, N * digits.BENFORD2))
             out.append(TestResult(
                 SLUG, scope, dc.cand, stat, mc_p_value(stat, null), details={

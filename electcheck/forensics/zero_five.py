@@ -55,7 +55,10 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
             sims = dc.simL[:, s, :].astype(float)
             share_obs = (obs[0] + obs[5]) / N
             share_sim = (sims[:, 0] + sims[:, 5]) / np.maximum(sims.sum(axis=1), 1)
-            exp = float(share_sim.mean())
+            e0 = dc.expL[s]
+            exp = float((e0[0] + e0[5]) / max(e0.sum(), 1e-9))
+            # noise-only null centred on the bias-corrected expectation
+            share_sim = share_sim - share_sim.mean() + exp
             k = int(obs[0] + obs[5])
             mean = sims.mean(axis=0)
             null_dev = float(digits.chi2(mean * (N / max(mean.sum(), 1)), np.full(10, N / 10)))
