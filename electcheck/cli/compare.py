@@ -210,7 +210,8 @@ def compare(
                                         "the common unit level, or nation for a one-row bulletin)."),
     registered_from: Optional[str] = typer.Option(
         None, "--registered-from", help="Borrow registered electors by unit_id from this source for units "
-        "that lack them (e.g. venezuela-2024/opposition-v1 for V2)."),
+        "that lack them (e.g. venezuela-2024/opposition-v1 for V2). Default: the source named by the "
+        "independent tally's profile, if any; 'none' borrows nothing."),
     strata: Optional[str] = typer.Option(None, "--strata", help="Hierarchy level of the estimate's strata "
                                          "(default: the top level)."),
     rollup: Optional[str] = typer.Option(None, "--rollup", help="With --format csv: write this level's "
@@ -232,7 +233,12 @@ def compare(
         info(f"loading {independent}", quiet)
         ind = _load(independent)
         reg = None
-        if registered_from:
+        if registered_from is None and "registered" not in ind.data.columns:
+            registered_from = ind.meta.notes.get("registered_from")  # the profile's default
+            if registered_from:
+                info(f"{independent} has no registered electors: borrowing them from {registered_from} "
+                     "(its profile's default; --registered-from none to disable)", quiet)
+        if registered_from and registered_from.lower() != "none":
             info(f"loading {registered_from} (registered electors)", quiet)
             reg = _load(registered_from)
         res = reconcile(off, ind, level, registered_from=reg, strata_level=strata)
