@@ -44,6 +44,9 @@ class DigitCounts:
     #: expected counts at zero extra smoothing (Richardson: 2·E[one resample] − E[resample of a resample])
     exp2: np.ndarray   # (S, 10)
     expL: np.ndarray   # (S, 10)
+    #: sampling variance of exp2 / expL (from the resamples that estimate them)
+    var_exp2: np.ndarray
+    var_expL: np.ndarray
     n_units: int
     #: observed counts per unit (for the station list)
     values: np.ndarray
@@ -119,13 +122,16 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
     # resampling around the observed counts smooths the count distribution once more than
     # the data were smoothed by chance; where the distribution is curved this biases the
     # expected digits. Removing the first-order bias: E0 ≈ 2·E1 − E2 (Richardson).
-    k2 = max(20, resamples // 5)
+    k2 = max(40, resamples // 5)
     parts2 = run_batches(np.random.SeedSequence([seed, 3, j]), k2, two, batch=batch)
-    e2_2 = np.concatenate([a for a, _ in parts2], axis=0).mean(axis=0)
-    e2_L = np.concatenate([b for _, b in parts2], axis=0).mean(axis=0)
-    exp2 = np.clip(2 * sim2.mean(axis=0) - e2_2, 1e-9, None)
-    expL = np.clip(2 * simL.mean(axis=0) - e2_L, 1e-9, None)
-    out = DigitCounts(units.cand_ids[j], o2[0], oL[0], sim2, simL, exp2, expL, len(idx), x, idx)
+    s2_2 = np.concatenate([a for a, _ in parts2], axis=0).astype(float)
+    s2_L = np.concatenate([b for _, b in parts2], axis=0).astype(float)
+    exp2 = np.clip(2 * sim2.mean(axis=0) - s2_2.mean(axis=0), 1e-9, None)
+    expL = np.clip(2 * simL.mean(axis=0) - s2_L.mean(axis=0), 1e-9, None)
+    R = max(resamples, 2)
+    var2 = 4 * sim2.var(axis=0, ddof=1) / R + s2_2.var(axis=0, ddof=1) / k2
+    varL = 4 * simL.var(axis=0, ddof=1) / R + s2_L.var(axis=0, ddof=1) / k2
+    out = DigitCounts(units.cand_ids[j], o2[0], oL[0], sim2, simL, exp2, expL, var2, varL, len(idx), x, idx)
     cache[key] = out
     return out
 
@@ -133,6 +139,20 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
 def chi2(obs: np.ndarray, exp: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.nansum(np.where(exp > 0, (obs - exp) ** 2 / exp, 0.0), axis=-1)
+
+
+def distance(obs: np.ndarray, exp: np.ndarray, sims: np.ndarray, var_exp: np.ndarray) -> tuple[float, np.ndarray]:
+    """Observed and null distances, each bin standardised by its resampled variance.
+
+    Observed: Σ (O − E0)² / (V + var(E0)), E0 the bias-corrected expectation (its own
+    estimation error included). Null: Σ (S_r − mean S)² / V over the resamples.
+    """
+    R = sims.shape[0]
+    V = sims.var(axis=0, ddof=1)
+    V = np.where(V > 0, V, np.maximum(exp, 1e-9))
+    stat = float(np.sum((obs - exp) ** 2 / (V + var_exp)))
+    null = np.sum((sims - sims.mean(axis=0)) ** 2 / V, axis=-1) * R / (R - 1)
+    return stat, null
 
 
 def candidates(units: Units, min_count: int) -> list[int]:

@@ -4,7 +4,8 @@ Citation: W. R. Mebane Jr., "Election forensics: vote counts and Benford's
 law" (2006) and "Election forensics" (2008); the second-digit Benford (2BL)
 frequencies are shown only as a textbook reference.
 
-Statistic: χ² distance between the observed second-digit counts of one
+Statistic: a χ²-type distance (each digit standardised by its resampled
+variance) between the observed second-digit counts of one
 candidate's unit counts (values ≥ 10) and their expectation under the
 resampled null. Null: each unit's count redrawn from Binomial(valid votes,
 observed share), R times; the p-value is the share of resampled χ² at least
@@ -12,6 +13,11 @@ as large as the observed one. The textbook 2BL p-value (χ² with 9 df) is
 reported beside it with its own calibration, because 2BL is not a law of
 polling-station counts: with small or homogeneous units it rejects clean
 elections.
+
+Resampling around the observed counts smooths their distribution once more
+than chance did; the expectation is corrected to first order (Richardson:
+2·E[resample] − E[resample of a resample]) and its estimation error is
+added to the observed distance's variance.
 
 Assumptions: counts are smooth at the scale of ten votes around each unit's
 rate. Detects: invented numbers with human digit preferences. Cannot see:
@@ -54,11 +60,8 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
                                       [f"needs ≥ {digits.MIN_VALUES} counts ≥ 10; {int(N)} here"]))
                 continue
             sims = dc.sim2[:, s, :].astype(float)
-            e1 = sims.mean(axis=0)
             exp = dc.exp2[s] * (N / max(dc.exp2[s].sum(), 1e-9))
-            stat = float(digits.chi2(obs, exp))
-            # noise-only null: each resample against its own mean
-            null = digits.chi2(sims, e1[None, :])
+            stat, null = digits.distance(obs, exp, sims, dc.var_exp2[s])
             tb = float(digits.chi2(obs, N * digits.BENFORD2))
             out.append(TestResult(
                 SLUG, scope, dc.cand, stat, mc_p_value(stat, null), details={

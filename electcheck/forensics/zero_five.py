@@ -57,8 +57,13 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
             share_sim = (sims[:, 0] + sims[:, 5]) / np.maximum(sims.sum(axis=1), 1)
             e0 = dc.expL[s]
             exp = float((e0[0] + e0[5]) / max(e0.sum(), 1e-9))
-            # noise-only null centred on the bias-corrected expectation
-            share_sim = share_sim - share_sim.mean() + exp
+            # noise-only null centred on the bias-corrected expectation, widened by that
+            # expectation's own estimation error
+            tot = max(float(e0.sum()), 1e-9)
+            var_e = float(dc.var_expL[s][0] + dc.var_expL[s][5]) / tot ** 2
+            v_sim = float(share_sim.var(ddof=1)) if len(share_sim) > 1 else 0.0
+            widen = np.sqrt(1 + var_e / v_sim) if v_sim > 0 else 1.0
+            share_sim = (share_sim - share_sim.mean()) * widen + exp
             k = int(obs[0] + obs[5])
             mean = sims.mean(axis=0)
             null_dev = float(digits.chi2(mean * (N / max(mean.sum(), 1)), np.full(10, N / 10)))
