@@ -77,8 +77,10 @@ def test_indonesia_last_digit_truncation_is_not_fraud_evidence(indonesia):
 def test_indonesia_calibration_catches_the_textbook_last_digit_test(indonesia):
     c = calibration.calibrate_many(indonesia["official"], [last_digit], sims=6, resamples=39,
                                    max_units=100_000, seed=2)["last-digit"]
+    # the textbook uniform null rejects (nearly) every clean election of Indonesia's shape...
     assert c["textbook"]["label"] == "anti-conservative" and c["textbook"]["rejection_rate"] >= 0.8
-    assert c["label"] != "anti-conservative"
+    # ...and on those clean elections the test is refused as well (artefact), never shown
+    assert c["trials"] == 0 and c["label"] == "not calibrated"
 
 
 @pytest.mark.parametrize("name", ["venezuela-2024/opposition-v1", "russia-2012"])

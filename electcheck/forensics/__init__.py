@@ -102,7 +102,7 @@ class ForensicsReport:
 
 def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None, seed: int = 20240728,
             resamples: int = 1000, calibrate: bool = True, calibration_sims: int = 20,
-            calibration_resamples: int = 99, calibration_units: int = 20_000,
+            calibration_resamples: int = 39, calibration_units: int = 20_000,
             units: Units | None = None) -> ForensicsReport:
     """Run the selected tests on a Tally (or prepared Units) and return the report."""
     slugs = resolve_tests(tests)

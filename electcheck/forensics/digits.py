@@ -122,7 +122,7 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
     # resampling around the observed counts smooths the count distribution once more than
     # the data were smoothed by chance; where the distribution is curved this biases the
     # expected digits. Removing the first-order bias: E0 ≈ 2·E1 − E2 (Richardson).
-    k2 = max(40, resamples // 5)
+    k2 = max(20, resamples // 10)
     parts2 = run_batches(np.random.SeedSequence([seed, 3, j]), k2, two, batch=batch)
     s2_2 = np.concatenate([a for a, _ in parts2], axis=0).astype(float)
     s2_L = np.concatenate([b for _, b in parts2], axis=0).astype(float)

@@ -72,7 +72,7 @@ def _tail(x: np.ndarray, n: np.ndarray, ok: np.ndarray, g: np.ndarray):
         exp_p[m] = special.betaincc(a, b, thr) if thr < 1 else 0.0
         hit[m] = x[m] > thr
         if thr < 1:
-            dens = float(np.sum(stats.beta.pdf(thr, a, b)))
+            dens = float(np.sum(np.exp((a - 1) * np.log(thr) + (b - 1) * np.log1p(-thr) - special.betaln(a, b))))
             var_thr = sd ** 2 * (1.571 + K_SD ** 2 * 1.361) / m.sum()
             idx = np.flatnonzero(m)
             extra_var[idx] = dens ** 2 * var_thr / len(idx)  # spread over the region's units
