@@ -42,12 +42,17 @@ class Codes:
     side?"); ``values(rows)`` reads the text for a few rows without factorising."""
 
     def __init__(self, o: pd.Series | None, o_pos: np.ndarray, i: pd.Series | None, i_pos: np.ndarray,
-                 n: int):
+                 n: int, identity: bool = False):
         self._o, self._i, self._o_pos, self._i_pos, self._n = o, i, o_pos, i_pos, n
-        self._o_row = np.full(n, -1, np.int64)
-        self._o_row[o_pos] = np.arange(len(o_pos))
-        self._i_row = np.full(n, -1, np.int64)
-        self._i_row[i_pos] = np.arange(len(i_pos))
+        if identity:  # both sides' rows are the aligned units, in order (one file, two tallies)
+            self._o_row = self._i_row = np.arange(n, dtype=np.int64)
+        else:
+            self._o_row = np.full(n, -1, np.int64)
+            self._o_row[o_pos] = np.arange(len(o_pos))
+            self._i_row = np.full(n, -1, np.int64)
+            self._i_row[i_pos] = np.arange(len(i_pos))
+        # same rows and the same values on both sides: the independent column adds nothing
+        self._same = bool(identity and o is not None and i is not None and _same_values(o, i))
         self._done = False
 
     def _factorise(self) -> None:
@@ -61,7 +66,7 @@ class Codes:
         if self._o is not None:
             co, uniques = _factorize(self._o)
             codes[self._o_pos] = co
-        if self._i is not None:
+        if self._i is not None and not self._same:
             need = (codes < 0) & (self._i_row >= 0)
             if need.any():
                 cs, us = _factorize(self._i.iloc[self._i_row[need]])
@@ -95,6 +100,8 @@ class Codes:
     @property
     def on_independent(self) -> np.ndarray:
         self._factorise()
+        if self._on_i is None and self._same:
+            self._on_i = self._on_o
         if self._on_i is None:
             on = np.zeros(len(self._uniques), bool)
             if self._i is not None and len(self._uniques):
@@ -109,7 +116,8 @@ class Codes:
         if rows.dtype == bool:
             rows = np.flatnonzero(rows)
         out = np.full(len(rows), None, dtype=object)
-        for s, row_map in ((self._i, self._i_row), (self._o, self._o_row)):  # official last: it wins
+        sides = ((self._o, self._o_row),) if self._same else ((self._i, self._i_row), (self._o, self._o_row))
+        for s, row_map in sides:  # official last: it wins
             if s is None:
                 continue
             r = row_map[rows]
@@ -119,6 +127,18 @@ class Codes:
                 cur = out[ok]
                 out[ok] = np.where(pd.isna(v), cur, v)
         return out
+
+
+def _same_values(a: pd.Series, b: pd.Series) -> bool:
+    """Equal values (nulls in the same places) — cheap for Arrow-backed columns."""
+    if a is b:
+        return True
+    if len(a) != len(b):
+        return False
+    pa_a, pa_b = getattr(a.array, "_pa_array", None), getattr(b.array, "_pa_array", None)
+    if pa_a is not None and pa_b is not None:
+        return bool(pa_a.equals(pa_b))
+    return bool(a.equals(b))
 
 
 def _factorize(s: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
@@ -146,6 +166,8 @@ class Aligned:
     levels: list[str]
     o_pos: np.ndarray | None = None   # aligned position of each official frame row
     i_pos: np.ndarray | None = None
+    #: both frames list the same units in the same order: o_pos = i_pos = arange(n)
+    identity: bool = False
 
     @property
     def matched(self) -> np.ndarray:
@@ -160,11 +182,23 @@ class Aligned:
         return self.fig_independent & ~self.fig_official
 
 
-def _as_float(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    out = np.full((len(df), len(cols)), np.nan)
+def as_float(s: pd.Series) -> np.ndarray:
+    """A count column as float64 with NaN for "no figure" (no copy through object dtype)."""
+    dt = s.dtype
+    if not (pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)):
+        s = pd.to_numeric(s, errors="coerce")
+    return s.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _as_float(df: pd.DataFrame, cols: list[str], out: np.ndarray | None = None, rows=None) -> np.ndarray:
+    if out is None:
+        out = np.full((len(df), len(cols)), np.nan)
     for j, c in enumerate(cols):
         if c in df.columns:
-            out[:, j] = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            if rows is None:
+                out[:, j] = as_float(df[c])
+            else:
+                out[rows, j] = as_float(df[c])
     return out
 
 
@@ -174,7 +208,14 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
     o = o.reset_index(drop=True)
     i = i.reset_index(drop=True)
     o_ids, i_ids = o["unit_id"].astype("string"), i["unit_id"].astype("string")
-    if len(o_ids) == len(i_ids) and o_ids.equals(i_ids):  # same units in the same order (one file, two tallies)
+    identity = False
+    if len(o_ids) == len(i_ids) and _same_values(o_ids, i_ids) and _unique_ids(o_ids):
+        # same units in the same order (one file, two tallies): the alignment is the identity
+        identity = True
+        n0 = len(o_ids)
+        uniq = o_ids.to_numpy(dtype=object, na_value=None)
+        codes = np.concatenate([np.arange(n0, dtype=np.int64)] * 2)
+    elif len(o_ids) == len(i_ids) and o_ids.equals(i_ids):
         c1, uniq = pd.factorize(o_ids)
         codes = np.concatenate([np.asarray(c1, np.int64), np.asarray(c1, np.int64)])
     else:
@@ -186,7 +227,7 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
         raise InputError("a tally has units without unit_id", hint="Every unit needs a key")
     o_pos, i_pos = codes[:len(o)], codes[len(o):]
     idx = pd.Index(np.asarray(uniq, dtype=object), dtype=object, name="unit_id")
-    for name, pos in (("official", o_pos), ("independent", i_pos)):
+    for name, pos in (() if identity else (("official", o_pos), ("independent", i_pos))):
         counts_ = np.bincount(pos, minlength=len(idx))
         if (counts_ > 1).any():
             from ..errors import InputError
@@ -198,12 +239,16 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
     n = len(idx)
     O = np.full((n, len(cols)), np.nan)
     I = np.full((n, len(cols)), np.nan)
-    O[o_pos] = _as_float(o, cols)
-    I[i_pos] = _as_float(i, cols)
-    in_o = np.zeros(n, bool)
-    in_o[o_pos] = True
-    in_i = np.zeros(n, bool)
-    in_i[i_pos] = True
+    _as_float(o, cols, O, None if identity else o_pos)
+    _as_float(i, cols, I, None if identity else i_pos)
+    if identity:
+        in_o = np.ones(n, bool)
+        in_i = np.ones(n, bool)
+    else:
+        in_o = np.zeros(n, bool)
+        in_o[o_pos] = True
+        in_i = np.zeros(n, bool)
+        in_i[i_pos] = True
     k = len(candidates)
     fig_o = ~np.isnan(O[:, :k]).all(axis=1) if k else in_o.copy()
     fig_i = ~np.isnan(I[:, :k]).all(axis=1) if k else in_i.copy()
@@ -215,8 +260,20 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
     hier = {}
     for c in hier_cols:
         hier[c] = Codes(o[c] if c in o.columns else None, o_pos,
-                        i[c] if c in i.columns else None, i_pos, n)
-    return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels, o_pos, i_pos)
+                        i[c] if c in i.columns else None, i_pos, n, identity)
+    return Aligned(idx, O, I, cols, k, in_o, in_i, fig_o, fig_i, hier, levels, o_pos, i_pos, identity)
+
+
+def _unique_ids(ids: pd.Series) -> bool:
+    """No duplicate and no missing id (one hash pass; Arrow's when the column is Arrow-backed)."""
+    if ids.isna().any():
+        return False
+    arr = getattr(ids.array, "_pa_array", None)
+    if arr is not None:
+        import pyarrow.compute as pc
+
+        return len(pc.unique(arr)) == len(ids)
+    return bool(pd.Index(ids).is_unique)
 
 
 _LOOSE = re.compile(r"[\s\-_.:/]+")
@@ -268,10 +325,10 @@ def explain_one_side(al: Aligned, level: str | None = None) -> pd.DataFrame:
             km = (reason == "absent") & pd.notna(hit)
             reason[km] = "key_mismatch"
             counterpart[km] = hit[km]
-        if pc is not None:
+        still = reason == "absent"
+        if pc is not None and still.any():
             on_other = pc.on_independent if side == "official" else pc.on_official
             codes = pc.codes[mask]
-            still = reason == "absent"
             pres = np.where(codes >= 0, on_other[np.where(codes >= 0, codes, 0)], False) if len(on_other) \
                 else np.zeros(len(codes), bool)
             reason[still & pres] = "parent_present"
