@@ -144,9 +144,29 @@ def test_bulletin_1_round_percentages(load):
 
 def test_bulletin_2_does_not_trip_round_percentages_but_turnout_denominator(load):
     f = integrity_checks(load("venezuela-2024/cne-bulletin-2"))
-    assert [x.code for x in f] == ["turnout-denominator"]
+    assert [x.code for x in f] == ["turnout-denominator", "figure-reported-two-ways"]
     assert f[0].evidence["matches"] == {"registered_transmitted": 20654431}
     assert f[0].evidence["over_registry"] == 58.0939
+
+
+def test_bulletin_2_martinez_reported_two_ways(load):
+    t = load("venezuela-2024/cne-bulletin-2")
+    assert t.totals()["LM"] == 152360  # the alternative never replaces the count
+    f = next(x for x in integrity_checks(t) if x.code == "figure-reported-two-ways")
+    assert f.location == {"source": "venezuela-2024/cne-bulletin-2", "field": "LM"}
+    assert [(v["value"], v["adds_up"], v["difference"]) for v in f.evidence["versions"]] == [
+        (152360, True, 0), (152306, False, -54)]
+    assert f.evidence["versions"][1]["url"].startswith("https://playmultimedios.com.ve/")
+    assert f.evidence["adds_up"] == [152360] and f.evidence["target"] == 12335884
+    assert "Only 152,360 makes the sum add up" in f.message
+
+
+def test_alternative_figure_that_fits_better_is_named():
+    t = bulletin({"NM": 6408844, "EG": 5326104, "LM": 152306}, valid=11887308, invalid=10, ballots=11887318)
+    t.meta.notes = {"alternatives": {"LM": [{"value": 152360, "url": "https://example.org/b", "note": ""}]}}
+    f = next(x for x in integrity_checks(t) if x.code == "figure-reported-two-ways")
+    assert f.evidence["adds_up"] == [152360]  # the loaded 152,306 leaves the sum 54 short
+    assert f.severity == "info"
 
 
 def test_sum_mismatch_on_synthetic_bulletin():

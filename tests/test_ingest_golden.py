@@ -95,6 +95,13 @@ def test_bulletins(load, name, expected):
     assert {k: tot[k] for k in expected} == expected
 
 
+def test_bulletin_2_alternative_figure_is_metadata_only(ingested):
+    r = ingested("venezuela-2024/cne-bulletin-2")
+    assert r.tally.totals()["LM"] == 152_360
+    assert [a["value"] for a in r.tally.meta.notes["alternatives"]["LM"]] == [152_306]
+    assert "LM@alt" not in r.tally.data.columns and "LM@alt" not in r.tally.meta.notes["pct_reported"]
+
+
 def test_bulletin_1_others_and_sum(load):
     t = load("venezuela-2024/cne-bulletin-1")
     tot = t.totals()

@@ -12,6 +12,10 @@
 - ``turnout-denominator``: a stated turnout that is not ballots / registry,
   with the denominator it implies.
 - ``percent-mismatch``: a stated percentage that does not match its own counts.
+- ``figure-reported-two-ways``: a figure that another report prints differently
+  (``meta.notes['alternatives']``, from ``FIELD@alt`` rows of the typed
+  bulletins); the finding says which version makes the candidates add up to
+  the stated valid votes (or valid + invalid to the ballots).
 """
 
 from __future__ import annotations
@@ -126,6 +130,51 @@ def stated_percentages(tally: Tally) -> list[Finding]:
     return out
 
 
+def alternative_figures(tally: Tally) -> list[Finding]:
+    """One finding per figure reported two ways, saying which version makes the sums add up."""
+    notes = tally.meta.notes or {}
+    alts = notes.get("alternatives") or {}
+    t = tally.totals()
+    cands = _counts(tally)
+    src = tally.meta.source
+    out: list[Finding] = []
+    for field, versions in alts.items():
+        used = cands.get(field, t.get(field))
+        if used is None:
+            continue
+        if field in cands and t.get("valid") is not None:
+            target, label, rest = int(t["valid"]), "the stated valid votes", sum(cands.values()) - used
+        elif field in ("valid", "invalid") and None not in (t.get("valid"), t.get("invalid"), t.get("ballots")):
+            target, label, rest = int(t["ballots"]), "the stated ballots", int(t["valid"]) + int(t["invalid"]) - used
+        else:
+            target = label = rest = None
+        rows = [{"value": int(used), "source": "as loaded", "url": None}] + [
+            {"value": int(v["value"]), "source": "alternative report", "url": v.get("url")} for v in versions]
+        for r in rows:
+            r["adds_up"] = None if target is None else rest + r["value"] == target
+            r["difference"] = None if target is None else rest + r["value"] - target
+        fits = [r for r in rows if r["adds_up"]]
+        shown = " and ".join(f"{r['value']:,}" for r in rows)
+        if target is None:
+            verdict = "The data do not say which is right."
+        elif len(fits) == 1:
+            verdict = (f"Only {fits[0]['value']:,} makes the sum add up to {label} ({target:,}); "
+                       + "; ".join(f"{r['value']:,} leaves a difference of {r['difference']:+,}"
+                                   for r in rows if not r["adds_up"]) + ".")
+        elif fits:
+            verdict = f"Several versions add up to {label} ({target:,})."
+        else:
+            verdict = f"No version makes the sum add up to {label} ({target:,})."
+        out.append(Finding(
+            "figure-reported-two-ways", "warning" if len(fits) != 1 else "info",
+            f"{field} is reported two ways",
+            f"{field} is printed as {shown} by different reports of the same figures. {verdict}",
+            {"source": src, "field": field},
+            {"versions": rows, "target": target, "target_label": label,
+             "adds_up": [r["value"] for r in fits]}))
+    return out
+
+
 def integrity_checks(tally: Tally) -> list[Finding]:
     """All checks for a published one-row tally (empty for per-unit tallies)."""
     if len(tally.data) != 1:
@@ -136,6 +185,7 @@ def integrity_checks(tally: Tally) -> list[Finding]:
         out.append(f)
     out += sum_checks(tally)
     out += stated_percentages(tally)
+    out += alternative_figures(tally)
     return out
 
 
@@ -144,5 +194,5 @@ def probability_round(total: int, decimals: int, free: int) -> float:
     return min(1.0, 10 ** (decimals + 2) / total) ** free if total > 0 else math.nan
 
 
-__all__: list[Any] = ["integrity_checks", "round_percentages", "sum_checks", "stated_percentages",
+__all__: list[Any] = ["integrity_checks", "round_percentages", "sum_checks", "stated_percentages", "alternative_figures",
                       "probability_round"]

@@ -11,6 +11,8 @@ from ..model import COUNT_FIELDS, Candidate, InputFile, Tally, TallyMeta
 from .registry import PROJECT_DATASETS, sha256_file
 
 BULLETINS_FILE = PROJECT_DATASETS / "venezuela-2024-cne-bulletins.csv"
+#: a row whose field ends with this is another report of the same figure (``LM@alt``), see datasets/README.md
+ALT_SUFFIX = "@alt"
 
 
 def _venezuela_candidates() -> dict[str, Candidate]:
@@ -36,6 +38,11 @@ def load_bulletin(name: str) -> tuple[Tally, int]:
     notes: dict = {"sources": sorted({r["url"] for r in rows}), "pct_reported": {}, "date": rows[0]["date"]}
     for r in rows:
         field, value = r["field"], r["value"]
+        if field.endswith(ALT_SUFFIX):
+            # the same figure as printed by another report: kept apart, never used as the count
+            notes.setdefault("alternatives", {}).setdefault(field[:-len(ALT_SUFFIX)], []).append(
+                {"value": int(value), "url": r["url"], "note": r["note"]})
+            continue
         if r["pct_reported"]:
             notes["pct_reported"][field] = float(r["pct_reported"])
         if field in known or field == "OTHERS":
