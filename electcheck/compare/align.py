@@ -105,7 +105,7 @@ class Codes:
         if self._on_i is None:
             on = np.zeros(len(self._uniques), bool)
             if self._i is not None and len(self._uniques):
-                vals = pd.unique(self._i.astype("string").dropna())
+                vals = _factorize(self._i)[1]
                 hit = pd.Index(self._uniques).get_indexer(np.asarray(vals, dtype=object))
                 on[hit[hit >= 0]] = True
             self._on_i = on
@@ -141,10 +141,40 @@ def _same_values(a: pd.Series, b: pd.Series) -> bool:
     return bool(a.equals(b))
 
 
+def run_starts(s: pd.Series) -> np.ndarray | None:
+    """Start of each run of equal adjacent values (nulls equal to nulls), or None when the column is
+    not Arrow-backed. Area codes in a tally usually come in long runs (the file is ordered by area)."""
+    arr = getattr(s.array, "_pa_array", None)
+    n = len(s)
+    if arr is None:
+        return None
+    if n < 2:
+        return np.zeros(min(n, 1), np.int64)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    a, b = arr.slice(1), arr.slice(0, n - 1)
+    ne = pc.not_equal(a, b)
+    if arr.null_count:
+        ne = pc.coalesce(ne, pc.xor(pc.is_null(a), pc.is_null(b)))
+    change = np.asarray(ne.to_numpy(zero_copy_only=False), dtype=bool)
+    return np.flatnonzero(np.r_[True, change])
+
+
 def _factorize(s: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` (codes in order of first appearance, -1 = missing), computed on the first
+    value of each run when the column comes in runs (the same result, a fraction of the hashing)."""
     if s is None:
         return np.empty(0, np.int64), np.empty(0, object)
-    codes, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    s = s.astype("string")
+    starts = run_starts(s) if len(s) > 1024 else None
+    if starts is not None and 2 * len(starts) < len(s):
+        rc, uniq = pd.factorize(s.iloc[starts], use_na_sentinel=True)
+        lengths = np.diff(np.r_[starts, len(s)])
+        return np.repeat(np.asarray(rc, np.int64), lengths), np.asarray(uniq, dtype=object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
     return np.asarray(codes, np.int64), np.asarray(uniq, dtype=object)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,8 @@ class ComparisonResult:
     estimate_note: str | None
     discrepancies: pd.DataFrame
     one_side: pd.DataFrame
-    rollups: dict[str, pd.DataFrame]
+    #: level -> roll-up frame (a lazy mapping: each frame is built when first read)
+    rollups: Mapping[str, pd.DataFrame]
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
 
@@ -77,13 +79,14 @@ class ComparisonResult:
         """JSON-ready dict; field names per DESIGN.md (units, totals, margin, bound, discrepancies)."""
         rollups: dict[str, Any] = {}
         omitted = []
-        for lv, df in self.rollups.items():
+        for lv in self.rollups:
+            rows = self.rollups.rows(lv) if hasattr(self.rollups, "rows") else len(self.rollups[lv])
             if rollup_levels is not None and lv not in rollup_levels:
                 omitted.append(lv)
-            elif rollup_levels is None and len(df) > ROLLUP_ROWS_IN_JSON:
+            elif rollup_levels is None and rows > ROLLUP_ROWS_IN_JSON:
                 omitted.append(lv)
             else:
-                rollups[lv] = records(df)
+                rollups[lv] = records(self.rollups[lv])
         disc = self.discrepancies if max_discrepancies is None else self.discrepancies.head(max_discrepancies)
         return {
             "official": self.official.to_dict(),
