@@ -107,3 +107,15 @@ def test_planted_rounding_in_2pct_of_russia_2012_sized_units_is_detected(load):
     sc = res["scenarios"][0]
     assert sc["units_manipulated"] == round(0.02 * units.n)
     assert sc["detection"]["integer-percent"] >= 0.9
+
+
+def test_independent_venezuelan_tally_is_not_flagged(load):
+    """A tally we have no reason to doubt must not cry fraud (nothing significant after BH)."""
+    from electcheck.forensics import analyze
+
+    rep = analyze(load("venezuela-2024/opposition-v2"), resamples=99, calibration_sims=5, seed=1)
+    assert rep.significant() == []
+    assert rep.family["size"] >= 5
+    refused = {r.test for r in rep.tests if not r.applicable}
+    # no registered voters in V2: turnout-based tests refuse, with the reason
+    assert {"integer-percent", "fingerprint", "first-digit"} <= refused

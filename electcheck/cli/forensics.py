@@ -33,6 +33,8 @@ def _fmt(v: Any, kind: str = "g") -> str:
     return str(v)
 
 
+from pandas import NA as _NA  # noqa: E402
+
 HEADER = ["test", "scope", "subject", "statistic", "p", "q", "calibration", "note"]
 
 
@@ -57,6 +59,14 @@ def _rows(report, all_scopes: bool = True) -> list[list[str]]:
     return rows
 
 
+def _cell(v: Any) -> str:
+    import math
+
+    if v is None or v is _NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v)
+
+
 def _text(report, n_flags: int = 10) -> str:
     from rich.console import Console
     from rich.table import Table
@@ -79,6 +89,9 @@ def _text(report, n_flags: int = 10) -> str:
     if report.calibration:
         con.print("Calibration on simulated clean elections (same unit sizes and turnout), α = 0.05:")
         for slug, c in report.calibration.items():
+            if c["trials"] == 0:
+                con.print(f"  {slug}: does not apply to these simulated elections")
+                continue
             tb = c.get("textbook")
             extra = (f"; textbook null: {tb['label']} ({tb['rejection_rate']:.0%})" if tb else "")
             rate = "n/a" if c["rejection_rate"] is None else f"{c['rejection_rate']:.1%}"
@@ -88,7 +101,7 @@ def _text(report, n_flags: int = 10) -> str:
     if len(report.flags):
         ft = Table(*[str(c) for c in report.flags.columns])
         for row in report.flags.head(n_flags).itertuples(index=False):
-            ft.add_row(*["" if v is None else str(v) for v in row])
+            ft.add_row(*[_cell(v) for v in row])
         con.print(ft)
     if report.power:
         con.print(_power_text(report.power))
@@ -159,8 +172,8 @@ def forensics(
     if flags_csv is not None:
         df = report.flags
         flags_csv.write_text(csv_text([str(c) for c in df.columns],
-                                      ([("" if v is None or v is fx.pd.NA else v) for v in row]
-                                       for row in df.itertuples(index=False))),
+                                      ([_cell(v) if not isinstance(v, (int, float)) or _cell(v) == "" else v
+                                        for v in row] for row in df.itertuples(index=False))),
                              encoding="utf-8", newline="")
         info(f"wrote {len(df):,} flagged units to {flags_csv}", quiet)
     if fmt == Format.json:

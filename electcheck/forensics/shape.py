@@ -11,7 +11,7 @@ median, minus the number expected under the clean model of
 ``calibration.py``: within a region, each unit's rate follows a Beta law with
 the region's median and robust SD, widened by that unit's own binomial
 noise (its own size). One-sided p-value from the normal approximation to the
-Poisson-binomial count, its variance widened (delta method) for the noise of
+count (negative binomial matching its mean and variance), its variance widened (delta method) for the noise of
 estimating each region's median and spread from the region's own units. The details give Sarle's bimodality coefficient.
 
 Regions with fewer than 100 units are left out (their median and spread
@@ -79,6 +79,20 @@ def _tail(x: np.ndarray, n: np.ndarray, ok: np.ndarray, g: np.ndarray):
     return hit, exp_p, extra_var, modelled
 
 
+def _tail_p(obs: float, mean: float, var: float) -> float:
+    """P(count ≥ obs) for a count with this mean and variance: negative binomial when
+    over-dispersed, Poisson otherwise (exact enough for small expected tails, where a
+    normal approximation would give absurdly small p-values)."""
+    if obs <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0 if obs > 0 else 1.0
+    if var > mean * (1 + 1e-9):
+        r = mean ** 2 / (var - mean)
+        return float(stats.nbinom.sf(obs - 1, r, mean / var))
+    return float(stats.poisson.sf(obs - 1, mean))
+
+
 def _bimodality(x: np.ndarray) -> float:
     n = len(x)
     if n < 4:
@@ -116,7 +130,7 @@ def run(units: Units, *, scoped: bool = True, **_: object) -> list[TestResult]:
             obs = float(hit[m].sum())
             e = float(ep[m].sum())
             sd = float(np.sqrt((ep[m] * (1 - ep[m])).sum() + ev[m].sum()))
-            p = float(stats.norm.sf((obs - e - 0.5) / sd)) if sd > 0 else (1.0 if obs <= e else 0.0)
+            p = _tail_p(obs, e, sd ** 2)
             r = TestResult(SLUG, scope, subj, obs - e, p, details={
                 "n_units": int(m.sum()), "observed_tail": obs, "expected_tail": e, "tail_sd": sd,
                 "tail_rule": f"above region median + {K_SD:g} robust SD",
