@@ -22,18 +22,31 @@ UNIT_COUNTS = ("units_official", "units_independent", "matched", "differing", "o
                "only_independent")
 
 
-def _group_sums(codes: np.ndarray, n_groups: int, M: np.ndarray) -> np.ndarray:
-    """Column sums of ``M`` by group code (one sort, one ``reduceat``); NaN where a group has no value."""
-    ok = ~np.isnan(M)
+def _group_sums(codes: np.ndarray, n_groups: int, M: np.ndarray, prepared=None) -> np.ndarray:
+    """Column sums of ``M`` by group code (one sort, one ``reduceat``); NaN where a group has no value.
+
+    ``prepared``: ``(M with NaN as 0, int32 "has a value")`` when several calls share ``M``."""
+    if prepared is None:
+        ok = ~np.isnan(M)
+        Mz, oki = np.where(ok, M, 0.0), ok.astype(np.int32)
+    else:
+        Mz, oki = prepared
     if n_groups == 1:
-        s = np.where(ok, M, 0.0).sum(axis=0, keepdims=True)
-        return np.where(ok.any(axis=0, keepdims=True), s, np.nan)
-    order = np.argsort(codes, kind="stable")
-    sc = codes[order]
+        s = Mz.sum(axis=0, keepdims=True)
+        return np.where(oki.any(axis=0, keepdims=True), s, np.nan)
+    if n_groups == len(codes):  # one row per group: a permutation, nothing to add up
+        out = np.empty((n_groups, M.shape[1]))
+        out[codes] = M
+        return out
+    if len(codes) < 2 or bool((codes[1:] >= codes[:-1]).all()):
+        order = None
+        sc = codes
+    else:
+        order = np.argsort(codes.astype(np.int32) if n_groups < 2 ** 31 else codes, kind="stable")
+        sc = codes[order]
     starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
-    Ms = np.where(ok, M, 0.0)[order]
-    s = np.add.reduceat(Ms, starts, axis=0)
-    c = np.add.reduceat(ok[order].astype(np.int32), starts, axis=0)
+    s = np.add.reduceat(Mz if order is None else Mz[order], starts, axis=0)
+    c = np.add.reduceat(oki if order is None else oki[order], starts, axis=0)
     out = np.full((n_groups, M.shape[1]), np.nan)
     out[sc[starts]] = np.where(c > 0, s, np.nan)
     return out
@@ -203,6 +216,8 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
         run_group[order] = gid_sorted
         first = starts[order[new]]     # earliest run (hence unit) of each group: lexsort is stable
         fine = _nan_group_sums(run_group, G, runs) if G < len(starts) else runs[order[new]]
+        fine_ok = ~np.isnan(fine)
+        prepared = (np.where(fine_ok, fine, 0.0), fine_ok.astype(np.int32))
         for lv, kc in keys:
             hc = al.hierarchy[kc]
             gcode = hc.codes[first]                      # code of each fine group at this level
@@ -216,7 +231,7 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
             remap = np.cumsum(used) - 1
             gc = remap[raw]
             m = int(used.sum())
-            sums = _group_sums(gc, m, fine)
+            sums = _group_sums(gc, m, fine, prepared)
             areas = np.append(uniq[order_u], None)[used]
             name_rows = None
             if lv in al.hierarchy and kc != lv:
@@ -230,7 +245,7 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
                 return _frame(lv, areas, names, colnames, sums, winner, runner, kc)
 
             out.add(lv, m, make)
-        nat = _group_sums(np.zeros(G, np.int64), 1, fine)
+        nat = _group_sums(np.zeros(G, np.int64), 1, fine, prepared)
     else:
         nat = _segment_sums(np.zeros(1 if n else 0, np.int64), colnames, specs) if n else \
             np.full((1, len(colnames)), np.nan)
