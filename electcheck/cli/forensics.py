@@ -134,7 +134,7 @@ def forensics(
                                          help="Clean simulated elections used to calibrate each test (0 = skip)."),
     power: bool = typer.Option(False, "--power", help="Plant fraud in this data and report each test's power."),
     power_share: float = typer.Option(0.02, "--power-share", help="Share of units manipulated in --power."),
-    power_reps: int = typer.Option(20, "--power-reps", help="Planted elections per scenario in --power."),
+    power_reps: int = typer.Option(10, "--power-reps", help="Planted elections per scenario in --power."),
     list_: bool = typer.Option(False, "--list", help="List the tests (slug and summary) and exit."),
     flags_csv: Optional[Path] = typer.Option(None, "--flags-csv", help="Write the ranked station list here (CSV)."),
     fmt: Format = FormatOpt,
