@@ -50,12 +50,36 @@ class Coverage:
         return asdict(self)
 
 
-def unit_ballots(df: pd.DataFrame, candidate_ids: list[str]) -> np.ndarray:
+def _num(s: pd.Series) -> np.ndarray:
+    """A count column as float64, NaN = no figure (straight from a numeric column's buffer)."""
+    dt = s.dtype
+    if not (pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)):
+        s = pd.to_numeric(s, errors="coerce")
+    return s.to_numpy(dtype="float64", na_value=np.nan)
+
+
+class Memo:
+    """Per-reconciliation cache of per-row arrays computed from a tally (registered, ballots), so that
+    coverage, the registry fallback and the estimate do not each read them again."""
+
+    def __init__(self):
+        self._d: dict = {}
+
+    def get(self, key, fn):
+        if key not in self._d:
+            self._d[key] = fn()
+        return self._d[key]
+
+
+def unit_ballots(df: pd.DataFrame, candidate_ids: list[str], memo: Memo | None = None) -> np.ndarray:
     """Ballots per unit: ``ballots``, else valid + invalid (+ blank), else the candidate sum."""
+    if memo is not None:
+        return memo.get(("ballots", id(df), tuple(candidate_ids)), lambda: unit_ballots(df, candidate_ids))
+
     def arr(c: str) -> np.ndarray:
         if c not in df.columns:
             return np.full(len(df), np.nan)
-        return pd.to_numeric(df[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        return _num(df[c])
 
     b = arr("ballots")
     v = arr("valid")
@@ -68,11 +92,16 @@ def unit_ballots(df: pd.DataFrame, candidate_ids: list[str]) -> np.ndarray:
     return np.where(np.isnan(b), v + extra, b)
 
 
-def unit_registered(tally: Tally, registered_from: Tally | None) -> tuple[np.ndarray, np.ndarray]:
-    """Per-row registered electors and their basis (0 none, 1 own, 2 borrowed)."""
+def unit_registered(tally: Tally, registered_from: Tally | None, memo: Memo | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row registered electors and their basis (0 none, 1 own, 2 borrowed).
+
+    With ``memo``, computed once per (tally, registered_from) — callers must not modify the arrays."""
+    if memo is not None:
+        return memo.get(("registered", id(tally), id(registered_from)),
+                        lambda: unit_registered(tally, registered_from))
     df = tally.data
-    own = (pd.to_numeric(df["registered"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-           if "registered" in df.columns else np.full(len(df), np.nan))
+    own = (_num(df["registered"]) if "registered" in df.columns else np.full(len(df), np.nan))
     own = np.where(own < 0, np.nan, own)
     basis = np.where(np.isnan(own), 0, 1)
     x = own.copy()
@@ -96,11 +125,12 @@ def registry_total(official: Tally, independent: Tally) -> tuple[int | None, str
 
 
 def coverage(tally: Tally, has_figures: np.ndarray, registered_from: Tally | None,
-             registry: tuple[int | None, str | None], candidate_ids: list[str]) -> tuple[Coverage, np.ndarray]:
+             registry: tuple[int | None, str | None], candidate_ids: list[str], memo: Memo | None = None
+             ) -> tuple[Coverage, np.ndarray]:
     """Coverage of ``tally`` (its units with figures) and the per-row registered used (NaN if none)."""
-    x, basis = unit_registered(tally, registered_from)
+    x, basis = unit_registered(tally, registered_from, memo)
     cov = has_figures
-    ballots = unit_ballots(tally.data, candidate_ids)
+    ballots = unit_ballots(tally.data, candidate_ids, memo)
     own = cov & (basis == 1)
     bor = cov & (basis == 2)
     low = cov & (basis == 0) & ~np.isnan(ballots)

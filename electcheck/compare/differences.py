@@ -23,9 +23,13 @@ def differences(al: Aligned) -> np.ndarray:
 
 
 def differing_mask(al: Aligned, D: np.ndarray) -> np.ndarray:
+    """Units where any compared candidate count differs (NaN = no figure = no difference)."""
     k = al.n_candidates
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(np.abs(D[:, :k]), nan=0.0).sum(axis=1) > 0
+    out = np.zeros(len(D), bool)
+    for j in range(k):
+        d = D[:, j]
+        out |= (d > 0) | (d < 0)
+    return out
 
 
 def margin_pair(totals: dict[str, float], candidates: list[str]) -> tuple[str | None, str | None]:
@@ -38,7 +42,7 @@ def margin_pair(totals: dict[str, float], candidates: list[str]) -> tuple[str | 
 
 
 def discrepancy_frame(al: Aligned, D: np.ndarray, differ: np.ndarray, winner: str | None,
-                      runner: str | None) -> pd.DataFrame:
+                      runner: str | None, effect: np.ndarray | None = None) -> pd.DataFrame:
     """Differing units with both figures, the differences and their effect on the margin,
     sorted by |effect on margin|, then total absolute difference, then unit_id."""
     k = al.n_candidates
@@ -54,12 +58,12 @@ def discrepancy_frame(al: Aligned, D: np.ndarray, differ: np.ndarray, winner: st
         out[f"{c}_diff"] = Dk[:, j]
     for j in range(k, len(al.columns)):
         c = al.columns[j]
-        if not (np.isnan(al.official[:, j]).all() or np.isnan(al.independent[:, j]).all()):
+        if not (_all_nan(al.official[:, j]) or _all_nan(al.independent[:, j])):
             out[f"{c}_diff"] = D[idx, j]
     nz = np.nan_to_num(Dk, nan=0.0)
     out["candidates_differing"] = (nz != 0).sum(axis=1)
     out["abs_diff"] = np.abs(nz).sum(axis=1)
-    out["margin_effect"] = margin_effect(al, D, winner, runner)[idx]
+    out["margin_effect"] = (margin_effect(al, D, winner, runner) if effect is None else effect)[idx]
     out["abs_margin_effect"] = np.abs(out["margin_effect"])
     out = out.sort_values(["abs_margin_effect", "abs_diff", "unit_id"],
                           ascending=[False, False, True], kind="mergesort").reset_index(drop=True)
@@ -70,6 +74,10 @@ def discrepancy_frame(al: Aligned, D: np.ndarray, differ: np.ndarray, winner: st
             out[c] = pd.array(np.round(out[c].to_numpy(dtype=float)), dtype="Int64") \
                 if not out[c].isna().all() else pd.array([pd.NA] * len(out), dtype="Int64")
     return out
+
+
+def _all_nan(v: np.ndarray) -> bool:
+    return not (len(v) and (not np.isnan(v[0]) or not np.isnan(v).all()))
 
 
 def margin_effect(al: Aligned, D: np.ndarray, winner: str | None, runner: str | None) -> np.ndarray:

@@ -8,10 +8,10 @@ import pandas as pd
 from ..errors import InputError
 from ..model import COUNT_FIELDS, Tally
 from . import findings as F
-from .align import align, explain_one_side
+from .align import _factorize, align, as_float, explain_one_side
 from .bound import compute_bound
 from .candidates import candidate_frame, plan_candidates
-from .coverage import coverage, registry_total, unit_ballots, unit_registered
+from .coverage import Memo, coverage, registry_total, unit_ballots, unit_registered
 from .differences import differences, differing_mask, discrepancy_frame, margin_effect, margin_pair
 from .estimate import ratio_estimate
 from .levels import NATION, at_level, choose_level, is_nation
@@ -31,6 +31,33 @@ def _frame(t: Tally, frame: pd.DataFrame, plan, side: str, counts: list[str]) ->
     parts = [frame[["unit_id"] + hier], cand]
     parts.append(frame[[c for c in counts if c in frame.columns]])
     return pd.concat(parts, axis=1)
+
+
+def _own_rows(t: Tally, plan, side: str, lv: str, al, pos) -> np.ndarray:
+    """Candidate figures (rows × compared candidates, NaN = none) of the tally's own rows, folded as
+    in the plan. At the tally's own unit level these are the aligned rows; otherwise read again."""
+    k = len(plan.ids)
+    if al is not None and lv == t.meta.unit_level and pos is not None:
+        arr = al.official if side == "official" else al.independent
+        return arr[:, :k] if al.identity else arr[pos, :k]
+    df = t.data
+    out = np.full((len(df), k), np.nan)
+    folds = plan.folded.get(side, {})
+    for j, cid in enumerate(plan.ids):
+        if cid in folds:
+            parts = [as_float(df[c]) for c in folds[cid] if c in df.columns]
+            if parts:
+                P = np.vstack(parts)
+                col = np.nansum(P, axis=0)
+                col[np.isnan(P).all(axis=0)] = np.nan
+                out[:, j] = col
+        else:
+            out[:, j] = as_float(df[cid])
+    return out
+
+
+def _has_figures(cand: np.ndarray) -> np.ndarray:
+    return ~np.isnan(cand).all(axis=1) if cand.shape[1] else np.zeros(len(cand), bool)
 
 
 def _sum(a: np.ndarray, mask: np.ndarray) -> int | None:
@@ -64,20 +91,20 @@ def _points(tot: dict[str, int | None], cands: list[str], w: str | None, r: str 
     return out
 
 
-def _listed_registry(official: Tally, independent: Tally, registered_from: Tally | None, al=None, lv=None
-                     ) -> tuple[int | None, str | None]:
+def _listed_registry(official: Tally, independent: Tally, registered_from: Tally | None, al=None, lv=None,
+                     memo: Memo | None = None) -> tuple[int | None, str | None]:
     """Registry fallback: registered electors summed over every unit listed in either file
     (same unit level as the independent tally), when no registry total is in the metadata."""
     if al is not None and lv == independent.meta.unit_level == official.meta.unit_level:
         # both files were aligned at their own unit level: reuse the alignment
         best = np.full(len(al.unit_id), np.nan)
-        best[al.i_pos] = unit_registered(independent, registered_from)[0]
-        best[al.o_pos] = np.fmax(best[al.o_pos], unit_registered(official, registered_from)[0])
+        best[al.i_pos] = unit_registered(independent, registered_from, memo)[0]
+        best[al.o_pos] = np.fmax(best[al.o_pos], unit_registered(official, registered_from, memo)[0])
         return _registry_basis(pd.Series(best), [independent.meta.source, official.meta.source])
     ids, xs, names = [], [], []
     for t in (independent, official):
         if t.meta.unit_level == independent.meta.unit_level and not is_nation(t):
-            x, _ = unit_registered(t, registered_from)
+            x, _ = unit_registered(t, registered_from, memo)
             ids.append(t.data["unit_id"])
             xs.append(x)
             names.append(t.meta.source)
@@ -138,6 +165,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
 
     # totals -------------------------------------------------------------
     prepared = {}
+    fmask = {}
 
     def tot(arr: np.ndarray, mask: np.ndarray) -> dict[str, int | None]:
         # masked column sums as matrix-vector products (no copy of the selected rows)
@@ -145,20 +173,25 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
             ok = ~np.isnan(arr)
             prepared[id(arr)] = (np.where(ok, arr, 0.0), ok.astype(np.float64))
         vals, ok = prepared[id(arr)]
-        m = mask.astype(np.float64)
+        if id(mask) not in fmask:
+            fmask[id(mask)] = (mask, mask.astype(np.float64))
+        m = fmask[id(mask)][1]
         sums, has = m @ vals, m @ ok
         return {c: (int(round(float(sums[j]))) if has[j] > 0 else None) for j, c in enumerate(al.columns)}
 
+    matched = al.matched
     totals = {
         "official": tot(al.official, al.fig_official),
         "independent": tot(al.independent, al.fig_independent),
-        "matched_official": tot(al.official, al.matched),
-        "matched_independent": tot(al.independent, al.matched),
-        "difference_matched": tot(D, al.matched),
+        "matched_official": tot(al.official, matched),
+        "matched_independent": tot(al.independent, matched),
+        "difference_matched": tot(D, matched),
     }
+    prepared.clear()
+    fmask.clear()
     w, r = margin_pair(totals["official"], plan.ids)
     effect = margin_effect(al, D, w, r)
-    disc = discrepancy_frame(al, D, differ, w, r)
+    disc = discrepancy_frame(al, D, differ, w, r, effect)
     one_side = explain_one_side(al, lv)
     names = plan.names
 
@@ -171,16 +204,21 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
 
     pos = one_side.pop("_pos").to_numpy(dtype=np.int64)
     is_off = (one_side["side"] == "official").to_numpy()
-    one_margin = np.where(is_off, unit_margin(al.official)[pos], unit_margin(al.independent)[pos]) \
+    one_margin = np.where(is_off, unit_margin(al.official[pos]), unit_margin(al.independent[pos])) \
         if len(pos) else np.zeros(0)
     one_side["margin"] = pd.array(np.round(one_margin), dtype="Int64")
 
     # units ---------------------------------------------------------------
-    cnt_cols = list(range(k, len(al.columns)))
     count_differ = np.zeros(len(al.unit_id), bool)
-    for j in cnt_cols:
-        d = D[:, j]
-        count_differ |= np.nan_to_num(np.abs(d), nan=0.0) > 0
+    with np.errstate(invalid="ignore"):
+        for j in range(k, len(al.columns)):
+            d = D[:, j]
+            count_differ |= (d > 0) | (d < 0)     # NaN compares False: no figure, no difference
+    memo = Memo()
+    o_cand = _own_rows(official, plan, "official", lv, al, al.o_pos)
+    i_cand = _own_rows(independent, plan, "independent", lv, al, al.i_pos)
+    o_fig_own = _has_figures(o_cand)
+    i_fig = _has_figures(i_cand)
     reasons = {}
     for side in ("official", "independent"):
         s = one_side[one_side["side"] == side]["reason"].value_counts()
@@ -195,8 +233,8 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         "only_official": int(al.only_official.sum()),
         "only_independent": int(al.only_independent.sum()),
         "neither": int(((al.in_official | al.in_independent) & ~al.fig_official & ~al.fig_independent).sum()),
-        "official_source_units": int(candidate_frame(official, plan, "official").notna().any(axis=1).sum()),
-        "independent_source_units": int(candidate_frame(independent, plan, "independent").notna().any(axis=1).sum()),
+        "official_source_units": int(o_fig_own.sum()),
+        "independent_source_units": int(i_fig.sum()),
         "rows_official": int(al.in_official.sum()),
         "rows_independent": int(al.in_independent.sum()),
         "only_official_reasons": reasons["official"],
@@ -210,7 +248,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
 
     # margin ------------------------------------------------------------
     basis = official.meta.share_basis
-    eff_total = float(np.nansum(effect[al.matched])) if w else 0.0
+    eff_total = float(np.nansum(effect[matched])) if w else 0.0
     i_lead, i_run = margin_pair(totals["independent"], plan.ids)
     official_margin = _points(totals["official"], plan.ids, w, r, basis)
     margin = {
@@ -232,12 +270,10 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     # coverage, bound, estimate (on each tally's own units) -----------------
     notes: list[str] = []
     reg = registry_total(official, independent)
-    i_cand = candidate_frame(independent, plan, "independent")
-    i_fig = i_cand.notna().any(axis=1).to_numpy()
     registry_complete = reg[0] is not None
     if reg[0] is None:
-        reg = _listed_registry(official, independent, registered_from, al, lv)
-    cov_i, x_used = coverage(independent, i_fig, registered_from, reg, independent.candidate_ids)
+        reg = _listed_registry(official, independent, registered_from, al, lv, memo)
+    cov_i, x_used = coverage(independent, i_fig, registered_from, reg, independent.candidate_ids, memo)
     cov: dict = {"independent": cov_i, "official": None}
     if registered_from is None and cov_i.registered_lower_bound_units:
         notes.append(f"{cov_i.registered_lower_bound_units:,} covered units of {independent.meta.source} have no "
@@ -245,8 +281,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
                      "uncovered electors); borrow them from a source that has them for the same units with "
                      "registered_from= / --registered-from (e.g. venezuela-2024/opposition-v1 for V2)")
     if not is_nation(official):
-        o_fig = candidate_frame(official, plan, "official").notna().any(axis=1).to_numpy()
-        cov["official"], _ = coverage(official, o_fig, registered_from, reg, official.candidate_ids)
+        cov["official"], _ = coverage(official, o_fig_own, registered_from, reg, official.candidate_ids, memo)
 
     bound = None
     bound_note = None
@@ -262,8 +297,8 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         bound_note = ("no registry total: neither tally's metadata gives the registered electors of the "
                       "whole election, and the independent tally has no registered figures")
     else:
-        counted = {c: _sum(i_cand[c].to_numpy(dtype="float64", na_value=np.nan), i_fig) for c in plan.ids}
-        counted_voters = _sum(unit_ballots(independent.data, independent.candidate_ids), i_fig)
+        counted = {c: _sum(i_cand[:, j], i_fig) for j, c in enumerate(plan.ids)}
+        counted_voters = _sum(unit_ballots(independent.data, independent.candidate_ids, memo), i_fig)
         assumptions = [f"registry total {cov_i.registry_total:,} ({cov_i.registry_basis})",
                        f"covered units' electors {cov_i.covered_registered:,}: {cov_i.registered_own:,} own "
                        f"({cov_i.registered_own_units:,} units), {cov_i.registered_borrowed:,} borrowed "
@@ -288,8 +323,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     elif sample.sum() < 2:
         estimate_note = "fewer than two covered units with registered electors"
     else:
-        y = i_cand.to_numpy(dtype="float64", na_value=np.nan)[sample]
-        y = np.nan_to_num(y)
+        y = np.nan_to_num(i_cand[sample])
         xs = x_used[sample]
         est_notes = []
         if (i_fig & np.isnan(x_used)).any():
@@ -302,8 +336,9 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         lists_all = (expected is None or len(independent.data) >= expected) and not is_nation(independent)
         if s_level and lists_all:
             key = independent.level_key(s_level)
-            x_frame, _ = unit_registered(independent, registered_from)
-            hcodes, huniq = pd.factorize(independent.data[key].astype("string").fillna("<none>"))
+            x_frame, _ = unit_registered(independent, registered_from, memo)
+            hcol = independent.data[key].astype("string")
+            hcodes, huniq = _factorize(hcol.fillna("<none>") if hcol.hasnans else hcol)
             nh = len(huniq)
             known = ~np.isnan(x_frame)
             N_h = np.bincount(hcodes, minlength=nh)
@@ -336,13 +371,14 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
             "this bound treats the official totals as declared aggregates (units the official lacks still "
             "count in the independent tally) and raises no finding")
     top = next((lv_ for lv_ in levels if lv_ in rollups), None)
-    if top and al.matched.sum() > 1:
+    n_matched = int(matched.sum())
+    if top and n_matched > 1:
         fs += F.region_findings(rollups[top], plan.ids, names, top)
-    if al.matched.sum() > 1:
+    if n_matched > 1:
         fs += F.unit_pattern_findings(disc, plan.ids, names)
     if len(one_side):
         fs += F.one_side_findings(one_side, labels, parent_label)
-    if w and al.matched.sum() > 0 and margin["official"].get("votes") is not None:
+    if w and n_matched > 0 and margin["official"].get("votes") is not None:
         share = margin["explained_share"]
         fs.append(F.Finding(
             code="compare.margin-explained", severity="info",
