@@ -165,19 +165,31 @@ def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
 
 def _to_int64_array(values: pa.ChunkedArray | pa.Array) -> pd.arrays.IntegerArray:
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    data = np.asarray(values.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if values.null_count:
+        mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        data = np.asarray(values.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    else:
+        mask = np.zeros(len(values), dtype=bool)
+        data = np.array(values.to_numpy(zero_copy_only=False), dtype=np.int64)  # a writable copy
     return pd.arrays.IntegerArray(data, mask)
 
 
 def _try_plain_cast(arr: pa.ChunkedArray) -> pd.arrays.IntegerArray | None:
-    """Fast path: every present cell is a plain integer Arrow can cast directly."""
+    """Fast path: every present cell is a plain integer Arrow can cast directly.
+
+    Arrow's cast also reads hexadecimal ("0x1F"): a column with any cell that is
+    not all digits goes through the full parser unless it holds no x at all.
+    """
     if len(arr) == 0:
+        return None
+    if not pc.all(pc.ascii_is_decimal(arr)).as_py() and (
+            pc.any(pc.match_substring(arr, "x")).as_py() or pc.any(pc.match_substring(arr, "X")).as_py()):
         return None
     try:
         values = pc.cast(arr, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if (pc.max(pc.abs(values)).as_py() or 0) > INT_LIMIT:
+    mm = pc.min_max(values).as_py()
+    if max(abs(mm["min"] or 0), abs(mm["max"] or 0)) > INT_LIMIT:
         return None  # let the slow path flag the absurd values
     return _to_int64_array(values)

@@ -91,7 +91,9 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
             raw.cells = prepare(raw.cells, profiles.russian_year(profile))
     if locale is not None:
         m = dataclasses.replace(m, locale=locale)
-    sha = registry.verify(path, registry.DATASETS[name].file) if name else registry.sha256_file(path)
+    # the readers hash the bytes they read (CSV, JSON): the file is not read twice
+    sha = registry.verify(path, registry.DATASETS[name].file, raw.sha256) if name else \
+        (raw.sha256 or registry.sha256_file(path))
     inputs = [InputFile(str(path), sha, raw.rows_read, display)]
     report = IngestReport(source=name or m.source)
     report.quarantine.extend(raw.quarantine)

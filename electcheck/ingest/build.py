@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import InputError
 from ..model import COUNT_FIELDS, IngestReport, InputFile, QuarantinedRow, Tally, TallyMeta
-from ..numbers import parse_counts
+from ..numbers import _arrow_strings, parse_counts
 from ..sources.mapping import Mapping, resolve_column
 from ..sources.readers import RawTable
 
@@ -96,9 +98,19 @@ def parse_count_columns(raw: RawTable, sources: dict[str, list[str]], locale: st
                 bad_any |= p.bad
                 parsed_cache[col] = p.values
             parts.append(parsed_cache[col])
-        values[target] = parts[0] if len(parts) == 1 else \
-            pd.concat(parts, axis=1).sum(axis=1, min_count=len(parts)).astype("Int64")
+        values[target] = parts[0] if len(parts) == 1 else _sum_all(parts)
     return values, bad_any, quarantine, groupings
+
+
+def _sum_all(parts: list[pd.Series]) -> pd.Series:
+    """Row sums of Int64 columns, null where any part is null (e.g. registered = men + women)."""
+    mask = np.zeros(len(parts[0]), dtype=bool)
+    total = np.zeros(len(parts[0]), dtype=np.int64)
+    for s in parts:
+        mask |= s.isna().to_numpy(dtype=bool)
+        total += s.to_numpy(dtype=np.int64, na_value=0)
+    total[mask] = 0
+    return pd.Series(pd.arrays.IntegerArray(total, mask), index=parts[0].index)
 
 
 def _row_text(raw: RawTable, i: int) -> str:
@@ -106,19 +118,27 @@ def _row_text(raw: RawTable, i: int) -> str:
     return sep.join("" if pd.isna(v) else str(v) for v in raw.cells.iloc[i].tolist())[:2000]
 
 
+_STRING = pd.StringDtype("pyarrow")
+
+
+def _series(arr: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a pandas string Series (no copy)."""
+    return pd.Series(arr.to_pandas(types_mapper={pa.large_string(): _STRING, pa.string(): _STRING}.get),
+                     index=index, dtype=_STRING)
+
+
+def _strip(s: pd.Series) -> pd.Series:
+    """Names trimmed of surrounding whitespace, in Arrow."""
+    return _series(pc.utf8_trim_whitespace(_arrow_strings(s)), s.index)
+
+
 def _pad(s: pd.Series, width: int | None) -> pd.Series:
     """Codes as text: trimmed, spreadsheet ".0" tails dropped, digit codes zero-padded to ``width``.
 
-    Works on the Arrow array and skips each step when no cell needs it (large files).
+    Works on the Arrow array; trimming is one pass (cheaper than testing first), the
+    other steps run only when some cell needs them (large files).
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from ..numbers import _arrow_strings
-
-    arr = _arrow_strings(s)
-    if pc.any(pc.or_(pc.match_substring_regex(arr, r"^\s"), pc.match_substring_regex(arr, r"\s$"))).as_py():
-        arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.utf8_trim_whitespace(_arrow_strings(s))
     if pc.any(pc.match_substring(arr, ".")).as_py():
         arr = pc.replace_substring_regex(arr, r"\.0+$", "")
     if width:
@@ -127,9 +147,7 @@ def _pad(s: pd.Series, width: int | None) -> pd.Series:
         need = pc.and_(digits, short)
         if pc.any(need).as_py():
             arr = pc.if_else(need, pc.utf8_lpad(arr, width=width, padding="0"), arr)
-    return pd.Series(arr.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow"),
-                                                  pa.string(): pd.StringDtype("pyarrow")}.get),
-                     index=s.index, dtype=pd.StringDtype("pyarrow"))
+    return _series(arr, s.index)
 
 
 def build_keys(cells: pd.DataFrame, m: Mapping, file: str) -> pd.Series:
@@ -140,16 +158,19 @@ def build_keys(cells: pd.DataFrame, m: Mapping, file: str) -> pd.Series:
         parts = [(c, None) for c in codes]
     else:
         parts = [(p.column, p.pad) for p in m.key]
-    cols = []
+    arrs = []
     for col, pad in parts:
         src = resolve_column(col, list(cells.columns), "the key", file)[0]
-        cols.append(_pad(cells[src], pad))
-    key = cols[0].fillna("")
-    missing = cols[0].isna() | (cols[0] == "")
-    for c in cols[1:]:
-        key = key + m.key_sep + c.fillna("")
-        missing |= c.isna() | (c == "")
-    return key.mask(missing)
+        arrs.append(_arrow_strings(_pad(cells[src], pad)))
+    # a key with an empty part is missing (quarantined as "no key")
+    missing = None
+    for a in arrs:
+        m_a = pc.fill_null(pc.equal(a, ""), True)
+        missing = m_a if missing is None else pc.or_(missing, m_a)
+    key = arrs[0] if len(arrs) == 1 else pc.binary_join_element_wise(*arrs, pa.scalar(m.key_sep, pa.large_string()))
+    if pc.any(missing).as_py():
+        key = pc.if_else(missing, pa.scalar(None, key.type), key)
+    return _series(key, cells.index)
 
 
 def build_hierarchy(cells: pd.DataFrame, m: Mapping, file: str) -> dict[str, pd.Series]:
@@ -165,7 +186,7 @@ def build_hierarchy(cells: pd.DataFrame, m: Mapping, file: str) -> dict[str, pd.
             out[f"{lv.level}_code"] = code
         if lv.name is not None:
             src = resolve_column(lv.name, list(cells.columns), f"level {lv.level!r}", file)[0]
-            out[lv.level] = cells[src].astype("string").str.strip()
+            out[lv.level] = _strip(cells[src])
         parent_code = code if code is not None else parent_code
     return out
 
@@ -202,7 +223,9 @@ def build_tally(raw: RawTable, m: Mapping, inputs: list[InputFile], report: Inge
         if col in raw.cells.columns:
             data[col] = raw.cells[col].astype(bool)
     data["source_row"] = pd.Series(raw.row_numbers, dtype="int64")
-    df = pd.DataFrame(data)[keep].reset_index(drop=True)
+    df = pd.DataFrame(data, copy=False)
+    if not keep.all():
+        df = df[keep].reset_index(drop=True)
     if m.valid_from_candidates and "valid" not in df:
         df["valid"] = df[[c.id for c in m.candidates]].sum(axis=1, min_count=1).astype("Int64")
     meta = TallyMeta(source=m.source, kind=m.kind, election=m.election, unit_level=m.unit_level,

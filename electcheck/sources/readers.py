@@ -9,8 +9,9 @@ reported with its file, row, column and value.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import gzip
+import hashlib
 import io
 import zlib
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class RawTable:
     encoding: str = ""
     delimiter: str = ""
     format: str = ""
+    #: SHA-256 of the file's bytes as read (CSV and JSON; "" when not computed while reading)
+    sha256: str = ""
 
     @property
     def rows_read(self) -> int:
@@ -76,25 +79,33 @@ def sniff_format(head: bytes, path: Path) -> str:
     return "csv"
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path) -> tuple[bytes, str]:
+    """The file's bytes (decompressed when gzip) and the SHA-256 of the bytes on disk."""
     raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
     if raw[:2] == b"\x1f\x8b":
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out = d.decompress(raw, MAX_DECOMPRESSED)
-        except zlib.error as e:
-            raise InputError(f"damaged gzip file ({e})", file=str(path),
-                             hint="Download or copy the file again") from None
-        if d.unconsumed_tail:
-            raise InputError("gzip file expands to more than 4 GB", file=str(path),
-                             hint="Decompress it yourself and pass the CSV") from None
-        # concatenated gzip members
-        while d.unused_data:
-            rest = d.unused_data
+        parts: list[bytes] = []
+        size, rest = 0, raw
+        while rest:
             d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            out += d.decompress(rest, MAX_DECOMPRESSED - len(out))
-        return out
-    return raw
+            try:
+                part = d.decompress(rest, MAX_DECOMPRESSED + 1 - size)
+            except zlib.error as e:
+                raise InputError(f"damaged gzip file ({e})", file=str(path),
+                                 hint="Download or copy the file again") from None
+            size += len(part)
+            parts.append(part)
+            if size > MAX_DECOMPRESSED:
+                raise InputError("gzip file expands to more than 4 GB", file=str(path),
+                                 hint="Decompress it yourself and pass the CSV") from None
+            if not d.eof:
+                raise InputError("damaged gzip file (it ends before the compressed data does)",
+                                 file=str(path), hint="Download or copy the file again") from None
+            rest = d.unused_data  # concatenated gzip members
+            if not rest.strip(b"\x00"):
+                break  # trailing zero padding
+        return (parts[0] if len(parts) == 1 else b"".join(parts)), digest
+    return raw, digest
 
 
 def detect_encoding(data: bytes) -> str:
@@ -191,7 +202,7 @@ def _cell_text(v) -> str | None:
 
 
 def _read_json(p: Path) -> RawTable:
-    data = _read_bytes(p)
+    data, digest = _read_bytes(p)
     text = data.decode(detect_encoding(data))
     try:
         lines = text.lstrip().startswith("{") and "\n{" in text
@@ -199,7 +210,9 @@ def _read_json(p: Path) -> RawTable:
     except ValueError as e:
         raise InputError(f"not readable as JSON records ({str(e).splitlines()[0]})", file=str(p),
                          hint="Give a JSON array of objects, or one object per line") from None
-    return _from_frame(p, df, "json", first_row=1)
+    raw = _from_frame(p, df, "json", first_row=1)
+    raw.sha256 = digest
+    return raw
 
 
 def _read_xlsx(p: Path, opts: ReadOptions) -> RawTable:
@@ -298,7 +311,235 @@ def _clean_header(cells: list[str | None]) -> list[str]:
 
 
 def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
-    data = _read_bytes(p)
+    fast = _read_csv_streaming(p, opts)
+    if fast is not None:
+        return fast
+    return _read_csv_careful(p, opts)
+
+
+class _Fallback(Exception):
+    """The streaming read met something only the careful reader handles."""
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class _Stream:
+    """A CSV file (plain or gzip) handed to Arrow in pieces, read and decompressed once.
+
+    While Arrow parses (on its own threads), this computes what the careful
+    reader needs the whole file in memory for: the SHA-256 of the bytes on
+    disk, the number of line breaks and the last byte (row numbering), and
+    UTF-8 validity (ASCII pieces are checked in one fast scan). Anything unusual
+    raises :class:`_Fallback`, which Arrow passes back to the caller.
+    """
+
+    RAW_CHUNK = 1 << 20     # bytes read from disk at a time
+    PIECE = 8 << 20         # most decompressed bytes per zlib call (a bomb cannot expand at once)
+    LIMIT = 1 << 30         # larger decompressed files are left to the careful reader
+
+    def __init__(self, path: Path):
+        self._f = open(path, "rb")
+        self.sha = hashlib.sha256()
+        self._pieces = self._generate()
+        self._buf = bytearray()
+        self._ended = False     # the generator is exhausted
+        self.finished = False   # read() returned b"" (Arrow saw the end)
+        self.size = 0
+        self.newlines = 0
+        self.last = b""
+        self._decoder = None
+        self.closed = False
+
+    # --- production -------------------------------------------------------------
+    def _generate(self):
+        f, sha = self._f, self.sha
+        first = f.read(self.RAW_CHUNK)
+        sha.update(first)
+        if first[:2] != b"\x1f\x8b":
+            chunk = first
+            while chunk:
+                yield chunk
+                chunk = f.read(self.RAW_CHUNK)
+                sha.update(chunk)
+            return
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        padded = False
+        chunk = first
+        while chunk:
+            data = chunk
+            while data:
+                if padded:
+                    if data.strip(b"\x00"):
+                        raise _Fallback("data after gzip padding")
+                    break
+                if d.eof:  # next gzip member, or zero padding
+                    if not data.strip(b"\x00"):
+                        padded = True
+                        break
+                    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                try:
+                    out = d.decompress(data, self.PIECE)
+                except zlib.error as e:
+                    raise _Fallback(f"damaged gzip ({e})") from None
+                if out:
+                    yield out
+                data = d.unused_data if d.eof else d.unconsumed_tail
+            chunk = f.read(self.RAW_CHUNK)
+            sha.update(chunk)
+        if not d.eof:
+            raise _Fallback("truncated gzip")
+
+    def _pull(self) -> bool:
+        piece = next(self._pieces, None)
+        if piece is None:
+            self._ended = True
+            return False
+        if not self.size and not self._buf and piece.startswith(_BOM):
+            self.bom = True
+        self.size += len(piece)
+        if self.size > self.LIMIT:
+            raise _Fallback("very large file")
+        self.newlines += piece.count(b"\n")
+        self.last = piece[-1:]
+        if self._decoder is None and piece.isascii():
+            pass
+        else:
+            if self._decoder is None:
+                self._decoder = codecs.getincrementaldecoder("utf-8")()
+            try:
+                self._decoder.decode(piece)
+            except UnicodeDecodeError:
+                raise _Fallback("not UTF-8") from None
+        self._buf += piece
+        return True
+
+    # --- what the caller and Arrow see -------------------------------------------------
+    bom = False
+
+    def head(self, n: int = 65536) -> tuple[bytes, bytes]:
+        """The first ``n`` bytes as stored, and as text bytes (BOM removed); nothing is consumed."""
+        while len(self._buf) < n + 3 and not self._ended:
+            self._pull()
+        raw_head = bytes(self._buf[:n])
+        if self._buf.startswith(_BOM):
+            del self._buf[:3]
+            self.size -= 3
+        return raw_head, bytes(self._buf[:n])
+
+    def read(self, n: int = -1) -> bytes:
+        while (n < 0 or len(self._buf) < n) and not self._ended:
+            self._pull()
+        if n < 0 or n >= len(self._buf):
+            out = bytes(self._buf)
+            self._buf.clear()
+        else:
+            out = bytes(self._buf[:n])
+            del self._buf[:n]
+        if not out and n != 0:
+            self.finished = True
+        return out
+
+    def finish(self) -> None:
+        """Check that everything was read and was UTF-8 (raises _Fallback otherwise)."""
+        if not (self.finished and self._ended and not self._buf):
+            raise _Fallback("not read to the end")
+        if self._decoder is not None:
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise _Fallback("not UTF-8 at the end") from None
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _read_csv_streaming(p: Path, opts: ReadOptions) -> RawTable | None:
+    """The common case in one pass, or None to leave the file to the careful reader.
+
+    Arrow reads the file as it is decompressed (multi-threaded parse); the result
+    is used only when it is provably what the careful reader gives: UTF-8, every
+    row splits into the header's columns, and one line per row after the header
+    (no blank lines), so spreadsheet row numbers follow from the count.
+    """
+    enc = opts.encoding.lower().replace("_", "-")
+    if enc not in ("auto", "utf-8", "utf8", "utf-8-sig"):
+        return None
+    try:
+        stream = _Stream(p)
+    except OSError:
+        return None
+    with stream:
+        try:
+            raw_head, head = stream.head()
+        except _Fallback:
+            return None
+        if not head.strip() or _looks_binary(raw_head) or raw_head.startswith((b"\xff\xfe", b"\xfe\xff")) \
+                or b"\n" not in head:
+            return None
+        text_head = head.decode("utf-8", errors="ignore")
+        delimiter, header_row = _text_options(text_head, opts)
+        if head.count(b"\n") < header_row:
+            return None  # the header line is not within the first 64 KB
+        types = _all_strings(head, delimiter, header_row)
+        include = _include_columns(types, opts.select_columns)
+        lines = head.split(b"\n")
+        longest = max(len(x) for x in lines[:-1])
+        block = max(1 << 20, 2 * longest + 4096)
+        bad: list[int] = []
+
+        def on_invalid(row) -> str:  # a ragged row: stop, the careful reader locates it
+            bad.append(row.number or 0)
+            return "error"
+
+        try:
+            table = _read_arrow(stream, delimiter, header_row, block, types, include, opts.na_values, on_invalid)
+            stream.finish()
+        except Exception:  # noqa: BLE001 - any trouble: the careful reader explains it
+            return None
+        n = table.num_rows
+        lines_total = stream.newlines + (1 if stream.size and stream.last not in (b"\n", b"\r") else 0)
+        if bad or lines_total != header_row + n:
+            return None
+        encoding = opts.encoding if enc != "auto" else ("utf-8-sig" if stream.bom else "utf-8")
+        header, cells = _to_cells(table)
+        numbers = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
+        return RawTable(str(p), header, cells, numbers, [], encoding, delimiter, "csv", stream.sha.hexdigest())
+
+
+def _text_options(text_head: str, opts: ReadOptions) -> tuple[str, int]:
+    """Delimiter and header row: given, or sniffed from the first 64 KB of text."""
+    delimiter = detect_delimiter(text_head) if opts.delimiter == "auto" else opts.delimiter
+    if opts.header_row is None:
+        head_rows = list(csv.reader(io.StringIO("\n".join(text_head.splitlines()[:40])), delimiter=delimiter))
+        header_row = guess_header_row([[c or None for c in r] for r in head_rows]) + 1
+    else:
+        header_row = opts.header_row
+    return delimiter, header_row
+
+
+def _to_cells(table: pa.Table) -> tuple[list[str], pd.DataFrame]:
+    header = _clean_header(table.column_names)
+    string_dtype = pd.StringDtype("pyarrow")
+    mapper = {pa.string(): string_dtype, pa.large_string(): string_dtype}.get
+    cells = pd.DataFrame({h: table.column(i).to_pandas(types_mapper=mapper) for i, h in enumerate(header)},
+                         copy=False)
+    return header, cells
+
+
+def _read_csv_careful(p: Path, opts: ReadOptions) -> RawTable:
+    """The whole file in memory: handles every layout, encoding and damage, with row numbers."""
+    data, digest = _read_bytes(p)
     if not data[:65536].strip() and not data.strip():
         raise InputError("the file is empty", file=str(p), hint="Check that this is the file you meant")
     if _looks_binary(data):
@@ -307,17 +548,9 @@ def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
     encoding = detect_encoding(data) if opts.encoding == "auto" else opts.encoding
     buf, text_head = _as_utf8(p, data, encoding)
     longest = max((len(x) for x in buf[: 4 << 20].split(b"\n", 1000)[:1000]), default=0)
-    delimiter = detect_delimiter(text_head) if opts.delimiter == "auto" else opts.delimiter
-    if opts.header_row is None:
-        head_rows = list(csv.reader(io.StringIO("\n".join(text_head.splitlines()[:40])), delimiter=delimiter))
-        header_row = guess_header_row([[c or None for c in r] for r in head_rows]) + 1
-    else:
-        header_row = opts.header_row
+    delimiter, header_row = _text_options(text_head, opts)
     table, bad = _arrow_parse(p, buf, delimiter, header_row, longest, opts.na_values, opts.select_columns)
-    header = _clean_header(table.column_names)
-    string_dtype = pd.StringDtype("pyarrow")
-    mapper = {pa.string(): string_dtype, pa.large_string(): string_dtype}.get
-    cells = pd.DataFrame({h: table.column(i).to_pandas(types_mapper=mapper) for i, h in enumerate(header)})
+    header, cells = _to_cells(table)
     if bad:
         bad = _locate_bad_rows(buf, header_row, bad)
     numbers = _row_numbers(buf, header_row, len(cells), bad)
@@ -325,7 +558,7 @@ def _read_csv(p: Path, opts: ReadOptions) -> RawTable:
                                  "Fix the row so it has one cell per column (check for a stray delimiter "
                                  "or quote)", txt[:2000])
                   for line, txt, reason in bad]
-    return RawTable(str(p), header, cells, numbers, quarantine, encoding, delimiter, "csv")
+    return RawTable(str(p), header, cells, numbers, quarantine, encoding, delimiter, "csv", digest)
 
 
 def _as_utf8(p: Path, data: bytes, encoding: str) -> tuple[bytes, str]:
@@ -354,6 +587,31 @@ def _as_utf8(p: Path, data: bytes, encoding: str) -> tuple[bytes, str]:
     return buf, head
 
 
+def _include_columns(types: dict[str, pa.DataType], select_columns) -> list[str] | None:
+    """The columns to convert (the mapping's), or None for all of them."""
+    if select_columns is None or len(types) <= 1:
+        return None
+    names = list(types)
+    wanted = select_columns(names)
+    if wanted and len(set(names)) == len(names) and all(n.strip() for n in names) \
+            and set(wanted) <= set(names) and len(set(wanted)) < len(names):
+        return [n for n in names if n in set(wanted)]
+    return None
+
+
+def _read_arrow(source, delimiter: str, header_row: int, block_size: int, types: dict[str, pa.DataType],
+                include: list[str] | None, na_values: tuple[str, ...], on_invalid) -> pa.Table:
+    return pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(skip_rows=header_row - 1, block_size=block_size, use_threads=True),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
+                                          newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(column_types=types, include_columns=include,
+                                             strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                             null_values=["", *na_values]),
+    )
+
+
 def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: int,
                  na_values: tuple[str, ...] = (), select_columns=None):
     bad: list[tuple[int, str, str]] = []
@@ -364,27 +622,14 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
         return "skip"
 
     types = _all_strings(buf, delimiter, header_row)
-    include = None
-    if select_columns is not None and len(types) > 1:
-        names = list(types)
-        wanted = select_columns(names)
-        if wanted and len(set(names)) == len(names) and all(n.strip() for n in names) \
-                and set(wanted) <= set(names) and len(set(wanted)) < len(names):
-            include = [n for n in names if n in set(wanted)]
+    include = _include_columns(types, select_columns)
     # Arrow parses in blocks (1 MB is fastest); a line longer than a block needs a bigger one.
     block = max(1 << 20, 2 * longest + 4096)
 
     def parse(block_size: int):
         bad.clear()
-        return pacsv.read_csv(
-            io.BytesIO(buf),
-            read_options=pacsv.ReadOptions(skip_rows=header_row - 1, block_size=block_size),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
-                                              newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types=types, include_columns=include,
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                                 null_values=["", *na_values]),
-        )
+        return _read_arrow(pa.BufferReader(buf), delimiter, header_row, block_size, types, include,
+                           na_values, on_invalid)
 
     try:
         try:

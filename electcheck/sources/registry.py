@@ -153,9 +153,12 @@ def local_path(f: DataFile) -> Path | None:
     return None
 
 
-def verify(path: Path, f: DataFile) -> str:
-    """SHA-256 of ``path``; raise if it is not the expected file."""
-    digest = sha256_file(path)
+def verify(path: Path, f: DataFile, digest: str | None = None) -> str:
+    """SHA-256 of ``path``; raise if it is not the expected file.
+
+    ``digest`` is the SHA-256 already computed while reading the file (no second read).
+    """
+    digest = digest or sha256_file(path)
     if f.sha256 and digest != f.sha256:
         raise InputError(
             f"checksum mismatch: expected SHA-256 {f.sha256[:16]}…, got {digest[:16]}…",
