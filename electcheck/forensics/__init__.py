@@ -28,8 +28,7 @@ from .units import Units, from_tally
 TESTS: dict[str, ModuleType] = {m.SLUG: m for m in (
     integer_percent, second_digit, last_digit, zero_five, fingerprint, shape, hard_checks, first_digit)}
 #: tests with p-values, calibrated on simulated clean elections
-CALIBRATED = ("integer-percent", "second-digit", "last-digit", "zero-five", "fingerprint",
-              "distribution-shape")
+CALIBRATED = ("integer-percent", "second-digit", "last-digit", "zero-five", "fingerprint")
 
 #: what no test here can see, stated in every report
 CANNOT_SEE = [
@@ -140,7 +139,7 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                 r.caveats.append("calibration was skipped: this p-value has not been checked on clean "
                                  "simulated elections")
         elif r.applicable:
-            r.calibration = "not applicable (no p-value)"
+            r.calibration = "descriptive (no p-value)" if r.test == "distribution-shape" else "no p-value (count)"
         if c and r.applicable and r.calibration == "anti-conservative" and r.p_value is not None:
             r.details["p_value_withheld"] = r.p_value
             r.p_value = None

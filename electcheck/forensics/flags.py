@@ -7,7 +7,8 @@ an integer turnout or leader share (``INT_TURNOUT``, ``INT_SHARE``) means
 little on its own — a fifth of clean units are integer by chance — but in an
 election with a significant excess these are the units to look at first.
 ``FINGERPRINT_CORNER`` (turnout and leader share both ≥ 95 %) is always
-listed. Score = sum of reason weights; ties broken by registered voters
+listed; ``TAIL_TURNOUT`` / ``TAIL_SHARE`` (descriptive, from
+distribution-shape) are added only to units already listed. Score = sum of reason weights; ties broken by registered voters
 (bigger units first), then unit id. The list is a work queue for people
 checking protocols, not a list of frauds.
 """
@@ -23,16 +24,17 @@ from .base import TestResult
 from .hard_checks import WEIGHTS as HARD_WEIGHTS
 from .units import Units
 
-STAT_WEIGHTS = {"INT_TURNOUT": 1.0, "INT_SHARE": 1.0, "FINGERPRINT_CORNER": 1.0,
-                "TAIL_TURNOUT": 1.0, "TAIL_SHARE": 1.0}
+STAT_WEIGHTS = {"INT_TURNOUT": 1.0, "INT_SHARE": 1.0, "FINGERPRINT_CORNER": 1.0}
+#: descriptive reasons (distribution-shape has no p-value): added only to units already listed
+SUPPLEMENTARY = {"TAIL_TURNOUT": 0.5, "TAIL_SHARE": 0.5}
 ALWAYS = {"FINGERPRINT_CORNER"}
 REASONS = {
     **{k: "hard check" for k in HARD_WEIGHTS},
     "INT_TURNOUT": "turnout is a whole percentage (significant national excess)",
     "INT_SHARE": "leader share is a whole percentage (significant national excess)",
     "FINGERPRINT_CORNER": "turnout and leader share both ≥ 95 %",
-    "TAIL_TURNOUT": "turnout far above its region (significant national tail excess)",
-    "TAIL_SHARE": "leader share far above its region (significant national tail excess)",
+    "TAIL_TURNOUT": "turnout more than 3 robust SD above its region (descriptive, only beside another reason)",
+    "TAIL_SHARE": "leader share more than 3 robust SD above its region (descriptive, only beside another reason)",
 }
 
 
@@ -42,10 +44,14 @@ def build(units: Units, results: list[TestResult], q_max: float = 0.05) -> pd.Da
     score = np.zeros(n)
     reasons: list[list[str]] = [[] for _ in range(n)]
     hit_any = np.zeros(n, dtype=bool)
+    supplementary = []
     for r in results:
         if r.scope != "national" or not r.unit_flags:
             continue
         for code, idx in r.unit_flags.items():
+            if code in SUPPLEMENTARY:
+                supplementary.append((code, idx))
+                continue
             if code in HARD_WEIGHTS:
                 w = HARD_WEIGHTS[code]
             else:
@@ -60,6 +66,11 @@ def build(units: Units, results: list[TestResult], q_max: float = 0.05) -> pd.Da
             hit_any[idx] = True
             for i in idx:
                 reasons[i].append(code)
+    for code, idx in supplementary:  # descriptive leads: only beside another reason
+        idx = idx[hit_any[idx]]
+        score[idx] += SUPPLEMENTARY[code]
+        for i in idx:
+            reasons[i].append(code)
     sel = np.flatnonzero(hit_any)
     t = units.turnout()
     s = units.share()

@@ -31,8 +31,7 @@ import numpy as np
 from . import calibration
 from .units import Units, from_tally
 
-POWER_TESTS = ("integer-percent", "second-digit", "last-digit", "zero-five", "fingerprint",
-               "distribution-shape")
+POWER_TESTS = ("integer-percent", "second-digit", "last-digit", "zero-five", "fingerprint")
 SCENARIOS: tuple[tuple[str, float], ...] = (
     ("rounding", 1.0), ("stuffing", 0.3), ("switching", 0.2), ("proportional-stuffing", 0.3))
 ALPHA = 0.05
