@@ -267,8 +267,9 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
                              hint="Each unit must appear once; check the ingest findings for duplicate keys")
     cols = list(candidates) + list(counts)
     n = len(idx)
-    O = np.full((n, len(cols)), np.nan)
-    I = np.full((n, len(cols)), np.nan)
+    # column-major: every step reads whole columns (one candidate, one count field)
+    O = np.full((n, len(cols)), np.nan, order="F")
+    I = np.full((n, len(cols)), np.nan, order="F")
     _as_float(o, cols, O, None if identity else o_pos)
     _as_float(i, cols, I, None if identity else i_pos)
     if identity:

@@ -149,7 +149,8 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
         else:
             fc, fu = pd.factorize(pd.Series(strata, dtype=object).fillna("<none>").astype(str))
         fc = np.asarray(fc, np.int64)
-        order = np.argsort(fc, kind="stable")
+        # stable sort of small integer codes: radix sort when they fit in 16 bits
+        order = np.argsort(fc.astype(np.int16) if len(fu) < 2 ** 15 else fc, kind="stable")
         sc = fc[order]
         starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]]) if len(sc) else np.empty(0, np.int64)
         bounds = list(starts) + [len(sc)]

@@ -168,7 +168,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     fmask = {}
 
     def tot(arr: np.ndarray, mask: np.ndarray) -> dict[str, int | None]:
-        # masked column sums as matrix-vector products (no copy of the selected rows)
+        # masked column sums as mask-weighted sums (no copy of the selected rows)
         if id(arr) not in prepared:
             ok = ~np.isnan(arr)
             prepared[id(arr)] = (np.where(ok, arr, 0.0), ok.astype(np.float64))
@@ -176,7 +176,8 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
         if id(mask) not in fmask:
             fmask[id(mask)] = (mask, mask.astype(np.float64))
         m = fmask[id(mask)][1]
-        sums, has = m @ vals, m @ ok
+        # einsum, not BLAS: a threaded gemv spins when the machine's other cores are busy
+        sums, has = np.einsum("i,ij->j", m, vals), np.einsum("i,ij->j", m, ok)
         return {c: (int(round(float(sums[j]))) if has[j] > 0 else None) for j, c in enumerate(al.columns)}
 
     matched = al.matched
@@ -323,7 +324,7 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     elif sample.sum() < 2:
         estimate_note = "fewer than two covered units with registered electors"
     else:
-        y = np.nan_to_num(i_cand[sample])
+        y = np.ascontiguousarray(np.nan_to_num(i_cand[sample]))
         xs = x_used[sample]
         est_notes = []
         if (i_fig & np.isnan(x_used)).any():
