@@ -123,6 +123,11 @@ class Checker:
                     continue
                 prev_res, prev_m = prev.get(m.unit, (None, None))
                 res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
+                tres, tm = prev.get("percent", (None, None))
+                if (m.unit == "count" and tres is not None and tres.quantity == "turnout"
+                        and re.match(r"^[^().;]{0,60}\(\s*$", f[tm.end:m.start])):
+                    # "participó el 59,97 % del censo electoral (12.386.669)": the count behind the turnout
+                    res = Resolution("ballots", why=["in parentheses after a turnout: the votes cast behind it"])
                 other_year = self._other_year(m, ms, f)
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
@@ -170,13 +175,21 @@ class Checker:
                              f[m.end:min(sent.end, m.end + 40)])
         if regions and not national:
             before = [r for r in regions if r.end <= m.start]
-            region = (before[-1] if before else regions[0]).key
+            # a municipality named as such wins over its state; a place introduced as the place
+            # ("in Chechnya", "en el estado Miranda") over one merely mentioned ("… de Caracas")
+            pool = before or regions
+            subs = [r for r in pool if isinstance(r.key, tuple)]
+            loc = [r for r in pool if r.locative]
+            pick = subs[-1] if subs else (loc[-1] if loc and before else (before[-1] if before else regions[0]))
+            region = pick.key
+            why.append("region: " + (" / ".join(region) if isinstance(region, tuple) else region))
         res.region = region
         percent = m.unit in ("percent", "points") or q in _PERCENT_Q
         if q == "invalid":
             percent = m.unit == "percent"
+        region_name = " / ".join(region) if isinstance(region, tuple) else region
         subject = {"candidate": cid, "candidate_name": self._name(cid), "opponent": res.opponent,
-                   "region": region}
+                   "region": region_name}
         stated_unit = {"count": "votes" if q in ("votes", "ballots", "valid", "invalid", "margin_votes") else "count",
                        "percent": "percent", "points": "points", "money": m.currency or "money",
                        "ratio": "ratio"}[m.unit]
@@ -211,7 +224,7 @@ class Checker:
             expl = explain(d.verdict, lang=lang, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
                            standard=d.standard, matched=d.matched, alternatives=d.alternatives,
                            rounding=rounding, reading_note=note, hedge_text=phrase,
-                           subject=(self._name(cid) or "") + (f" ({region})" if region else ""))
+                           subject=(self._name(cid) or "") + (f" ({region_name})" if region else ""))
         ev = {}
         if d.standard is not None:
             src = d.matched.source if d.matched else d.standard.source

@@ -59,9 +59,12 @@ class Facts:
         g["_units"] = d.groupby(level, sort=True, dropna=True).size()
         return g
 
-    def counts(self, region: str | None = None) -> dict:
+    def counts(self, region: "str | tuple[str, str] | None" = None) -> dict:
+        """Totals nationally, for a top-level region value, or for (top-level value, second-level value)."""
         if region is None:
             return self.national
+        if isinstance(region, tuple):
+            return self._sub_counts(region)
         g = self._regional
         if g is None or region not in g.index:
             return {}
@@ -70,6 +73,24 @@ class Facts:
         mask = self.tally.data[self.meta.hierarchy[0]] == region
         return self._complete(t, self.tally.data[mask])
 
+    def _sub_counts(self, region: tuple[str, str]) -> dict:
+        cache = self.__dict__.setdefault("_sub_cache", {})
+        if region not in cache:
+            h = self.meta.hierarchy or []
+            d = self.tally.data
+            if len(h) < 2 or h[1] not in d.columns:
+                cache[region] = {}
+            else:
+                rows = d[(d[h[0]] == region[0]) & (d[h[1]] == region[1])]
+                if not len(rows):
+                    cache[region] = {}
+                else:
+                    cols = self.tally.count_columns() + [c for c in ("issued",) if c in d.columns]
+                    t = {c: (None if rows[c].isna().all() else int(rows[c].sum())) for c in cols}
+                    t["_units"] = len(rows)
+                    cache[region] = self._complete(t, rows)
+        return cache[region]
+
     def _complete(self, t: dict, rows: pd.DataFrame) -> dict:
         cands = {c: t.get(c) for c in self.tally.candidate_ids if t.get(c) is not None}
         t["_cands"] = cands
@@ -77,10 +98,18 @@ class Facts:
             t["valid"] = sum(cands.values())
         if t.get("ballots") is None and t.get("valid") is not None and t.get("invalid") is not None:
             t["ballots"] = t["valid"] + t["invalid"]
-        # registered is usable only when every unit has it
-        if "registered" in rows.columns and len(rows) and rows["registered"].isna().any():
-            t["registered_partial"] = t.get("registered")
-            t["registered"] = None
+        # registered is usable only when every unit that reports results has it (units without any
+        # result, e.g. precincts whose protocols were never published, do not count)
+        if "registered" in rows.columns and len(rows):
+            counted = [c for c in ("ballots", "valid", *cands) if c in rows.columns]
+            reporting = rows[counted].notna().any(axis=1) if counted else pd.Series(True, index=rows.index)
+            if rows.loc[reporting, "registered"].isna().any():
+                t["registered_partial"] = t.get("registered")
+                t["registered"] = None
+        # ballots issued can only be a turnout numerator if it is not smaller than the ballots found
+        # in the boxes (a column that holds only early or mobile-box ballots is not it)
+        if t.get("issued") is not None and t.get("ballots") and t["issued"] < 0.95 * t["ballots"]:
+            t["issued_implausible"] = t.pop("issued")
         return t
 
     # --- helpers ---------------------------------------------------------
@@ -139,9 +168,7 @@ class Facts:
             d = c[cid] + c[o]
             out.append(Value("two-candidate", 100 * c[cid] / d,
                              f"{cid} / ({cid} + {o}) × 100 = {_fmt(c[cid])} / {_fmt(d)} × 100"))
-        if t.get("registered"):
-            out.append(Value("registered", 100 * c[cid] / t["registered"],
-                             f"{cid} / registered × 100 = {_fmt(c[cid])} / {_fmt(t['registered'])} × 100"))
+        # share of registered electors is not an alternative basis of DESIGN.md's rubric
         return out
 
     def margin_votes(self, cid, region=None, opponent=None, **_):

@@ -38,7 +38,7 @@ _SCALE_RE = re.compile(
 _SUFFIX_SCALE = re.compile(r"(mn|bn|m|k)\b")
 _UNIT_RE = re.compile(
     r"\s*(?:(?P<points>percentage[\s-]+points?|puntos?\s+porcentuales|points?|puntos?|pp\b|p\.\s?p\.)"
-    r"|(?P<percent>%|por\s*ciento|percent\b|per\s+cent\b|pct\b))")
+    r"|(?P<percent>%|por\s*ciento|-?percent\b|per\s+cent\b|pct\b))")
 _CUR_BEFORE = re.compile(r"(us\$|u\$s|\$|usd\s?|€|eur\s|£|bs\.?\s?|rp\.?\s?)\s*$")
 _CUR_AFTER = re.compile(r"\s*(?:de\s+)?(dollars?|dolares|dolar|euros?|bolivares|bolivars|usd|rupiah|rubles|roubles|rublos|pesos)\b")
 _NUM_RE = re.compile(
@@ -74,6 +74,8 @@ _WORD_RE = re.compile(r"[a-z]+|-")
 _HALF_RE = re.compile(r"\b(medio\s+millon|half\s+a\s+million|un\s+millon\s+y\s+medio|"
                       r"(?:a\s+)?million\s+and\s+a\s+half)\b")
 _ONE_SCALE_RE = re.compile(r"\b(?:un|one|a)\s+(billones|billon|millardo|millon|million|billion)\b")
+#: "3 millones 316 mil 142", "6 millones 408 mil 844 votos": a count written with Spanish scale words
+_COMPOUND_ES = re.compile(r"(?<![\w.,])(\d{1,3})\s+millon(?:es)?\s+(\d{1,3})\s+mil(?:\s+(\d{1,3}))?(?![\w.,]\d)")
 _RATIO_RE = re.compile(r"\b(twice|double|doble|duplica\w*|triple|triplica\w*|tres\s+veces|three\s+times|"
                        r"two\s+times|dos\s+veces)\b")
 _RATIO_VALUES = {"twice": 2, "double": 2, "doble": 2, "triple": 3, "tres veces": 3, "three times": 3,
@@ -227,6 +229,18 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
                     words=True, scale=10**6)
         m.end = _tail(f, mh.end(), m, lang)
         m.scale = 10**6
+        m.text = text[m.start:m.end]
+        out.append(m)
+        taken.append((m.start, m.end))
+
+    for mc in _COMPOUND_ES.finditer(f):
+        if any(s <= mc.start() < e for s, e in taken):
+            continue
+        val = int(mc.group(1)) * 10**6 + int(mc.group(2)) * 10**3 + int(mc.group(3) or 0)
+        m = Mention(mc.start(), mc.end(), "", (Reading(float(val), float(_int_precision(val)), "scale words"),),
+                    words=True)
+        m.end = _tail(f, mc.end(), m, lang)
+        m.scale = 1
         m.text = text[m.start:m.end]
         out.append(m)
         taken.append((m.start, m.end))

@@ -15,12 +15,29 @@ from .subjects import NameHit
 
 _W = r"(?:\s+\w+){0,3}"
 
-TURNOUT = re.compile(r"\b(turnout|participacion|participation|participo|concurrencia|asistencia a las urnas)\b")
+TURNOUT = re.compile(r"\b(turnout|turn-out|participacion|participation|participo|concurrencia|asistencia a las urnas)\b")
+#: "66% of eligible voters cast their ballots", "74% of Russia's 112.3 million voters cast…", "70% turned out"
+TURNOUT_OF_ELECTORS = re.compile(
+    r"^\s*(?:turned\s+out|acudieron|acudio|voted\b|votaron\b)|"
+    r"^\s*of\s+(?:the\s+|all\s+)?(?:[\w.,'’]+\s+){0,3}?(?:(?:eligible|registered)\s+(?:voters|electors)|electorate|"
+    r"(?:voters|electors)\s+(?:cast\s+their|voted(?!\s+for)|turned\s+out|went\s+to\s+the\s+polls))\b|"
+    r"^\s*(?:del|de\s+los)\s+(?:electores|votantes\s+inscritos|padron|censo|registro\s+electoral)\b")
+#: "the 50 percent needed to…", "el umbral del 5 %": a threshold, not a result
+THRESHOLD = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(needed|required|threshold|minimum|necesari\w+|requerid\w+|minimo|umbral)\b")
+#: "casi 30 puntos más que lo informado por el CNE": a gap between two reports, not between candidates
+REPORT_GAP = re.compile(r"^\s*(?:more|less|higher|lower|mas|menos)\s+(?:than|que|de)\s+(?:lo\s+|the\s+|el\s+|la\s+)?"
+                        r"(?:informad\w*|reportad\w*|anunciad\w*|publicad\w*|official\w*|reported|announced|"
+                        r"cne|electoral\s+(?:authority|council)|consejo)\b")
+#: "93 percent of those votes going to Putin": a share even in a turnout sentence
+SHARE_OF_VOTES_TO = re.compile(r"^\s*(?:of|de)\s+(?:those\s+|these\s+|the\s+|esos\s+|los\s+)?(?:votes?|votos?|ballots)\s+"
+                               r"(?:going\s+to|went\s+to|for|cast\s+for|para|a\s+favor\s+de)\b")
 TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
 COVERAGE = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+)"
                       r"(?:\w+\s+){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
                       r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|votes\s+counted|the\s+count|"
-                      r"escrutinio|transmitted|transmitidas|centros|centres|centers|vote\s+count|votes?\s+(?:counted|tallied)|votos\s+(?:escrutados|contados))\b")
+                      r"escrutinio|transmitted|transmitidas|centros|centres|centers|vote\s+count|votes?\s+(?:counted|tallied)|votos\s+(?:escrutados|contados))\b|"
+                      r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+)\d[\d.,]*\s+(?:\w+\s+)?"
+                      r"(actas?|tally\s+sheets?|voting\s+tables|mesas|polling\s+stations|precincts|tps)\b")
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|reporting)\b")
 COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|"
                              r"coverage|cobertura)\W*$")
@@ -39,8 +56,10 @@ NOT_COUNTED = re.compile(r"\b((?:aun|todavia)\s+(?:por|sin)\s+(?:contar|escrutar
 CITIZENS_REGISTERED = re.compile(r"^\s*(?:de\s+)?(venezolanos|ciudadanos|citizens|people|personas|russians|rusos|"
                                  r"indonesians)\b.{0,30}\b(llamad\w+\s+a\s+votar|eligible|habilitad\w+|registered|"
                                  r"inscrit\w+|convocad\w+)")
-BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(acudieron|votaron|voted|turned\s+out|cast\s+their)\b")
-VOTES = re.compile(r"^\s*(?:de\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|sufragios|ballots?|papeletas|boletas)\b")
+BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(?:(?:personas|people|voters|votantes|electores|ciudadanos)\s+)?"
+                           r"(acudieron|votaron|voted|turned\s+out|cast\s+their|participaron|participated|took\s+part)\b")
+VOTES = re.compile(r"^\s*(?:de\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|sufragios|ballots?|papeletas|boletas|apoyos|"
+                   r"respaldos|voluntades)\b")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
 INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
                            r"invalid\s+votes|null\s+votes|spoiled\s+ballots)\b")
@@ -53,8 +72,9 @@ UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w+\s+)?(actas?|tally\s+sheets?|tallies|vo
 UNIT_WORDS = re.compile(r"\b(actas|tally\s+sheets|mesas|voting\s+tables|polling\s+stations|precincts|tps)\b")
 CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
 TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")
-FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|of\s+the\s+vote|del\s+voto|de\s+los\s+votos(?:\s+validos)?|"
-                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:cast\s+|were\s+|was\s+|fueron\s+)?"
+FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|apoyos|of\s+the\s+vote|del\s+voto|de\s+los\s+votos(?:\s+validos)?|"
+                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:cast\s+|were\s+|was\s+|fueron\s+|"
+                       r"obtenid[oa]s\s+|recibid[oa]s\s+|logrados\s+)?"
                        r"(?:(?:for|para|a\s+favor\s+de|went\s+to|in\s+favou?r\s+of|supported|backed|apoyaron\s+a|"
                        r"voted\s+(?:for|in)|votaron\s+por)\s+(?:[\w'.-]+\s+){0,4}|(?:de|por)\s+)$")
 OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
@@ -86,14 +106,20 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("money", why=["a sum of money"])
     if m.unit == "ratio":
         return Resolution("ratio", why=["a ratio word"])
+    if m.unit in ("points", "percent") and THRESHOLD.match(after):
+        return Resolution("other", why=["a threshold, not a result"])
     if m.unit == "points":
+        if REPORT_GAP.match(after):
+            return Resolution("other", why=["a gap between two reports, not between candidates"])
         if TURNOUT.search(clause_before[-50:]):
             return Resolution("other", why=["a change in turnout, not a level"])
         return Resolution("margin_points", why=["percentage points"])
     if m.unit == "percent":
         if INVALID.search(after[:30]) or INVALID.search(clause_before[-25:]):
             return Resolution("invalid", why=["percent of null/invalid votes"])
-        if (TURNOUT.search(clause_before[-60:]) or TURNOUT_AFTER.search(after)
+        if SHARE_OF_VOTES_TO.match(after):
+            return Resolution("share", why=["percent of the votes going to a candidate"])
+        if (TURNOUT.search(clause_before[-60:]) or TURNOUT_AFTER.search(after) or TURNOUT_OF_ELECTORS.match(after)
                 or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]))):
             return Resolution("turnout", why=["turnout cue"])
         if (COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before)

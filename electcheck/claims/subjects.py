@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Tally
+from . import places
+from .roles import role_patterns
 from .text import fold, fold_key
 
 #: aliases a newsroom uses that profiles may lack (candidate id -> names)
 SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
-    "EG": ("González", "Gonzalez", "Edmundo González", "González Urrutia", "EGU", "Edmundo",
-           "the opposition", "opposition candidate", "la oposición", "candidato opositor", "el opositor"),
+    "EG": ("González", "Gonzalez", "Edmundo González", "González Urrutia", "EGU", "Edmundo"),
     "NM": ("Maduro", "Nicolás Maduro", "Nicolas Maduro"),
     "LM": ("Luis Eduardo Martínez", "Martínez"),
     "JABE": ("Bertucci", "Javier Bertucci"),
@@ -35,16 +36,17 @@ SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
     "medvedev": ("Medvedev", "Dmitry Medvedev", "Медведев"),
     "united_russia": ("United Russia", "Rusia Unida", "Единая Россия", "ЕДИНАЯ РОССИЯ"),
     "yes": ("yes", "sí", "ДА"),
+    "novye_lyudi": ("New People", "New People party", "Novye Lyudi", "Nuevo Pueblo"),
 }
+# Roles ("the incumbent", "la oposición", "chavismo") are not aliases: they live in ``roles.py``.
 #: words never used alone as a candidate name even if a name contains them
 _STOP = {"de", "del", "la", "el", "los", "las", "y", "and", "the", "party", "partido", "yes", "si", "no", "da",
          "net", "others", "otros", "other"}
 
 _REGION_PREFIX = re.compile(r"^(edo|estado|state|dtto|distrito|district|provinsi|province|provincia|prov|"
-                            r"respublika|republic|oblast|krai|kray)\b\.?\s*", re.I)
+                            r"respublika|republic|oblast|krai|kray|mp|mun|municipio|municipality)\b\.?\s*", re.I)
 _REGION_EXPAND = {"nva": "nueva", "amac": "amacuro", "gral": "general", "sta": "santa", "sto": "santo",
-                  "dtto": "distrito"}
-_REGION_EXTRA = {"distrito capital": ("caracas", "capital district", "distrito capital")}
+                  "dtto": "distrito", "blvno": "bolivariano"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class NameHit:
     start: int
     end: int
     possessive: bool = False
+    locative: bool = False  # introduced as the place: "in Chechnya", "en el estado Miranda"
 
 
 class Resolver:
@@ -61,7 +64,9 @@ class Resolver:
     def __init__(self, tally: Tally):
         self.tally = tally
         self.cand_patterns = self._candidate_patterns(tally)
+        self.role_patterns = role_patterns(tally)
         self.region_level, self.region_names = self._regions(tally)
+        self.sub_level, self.sub_names = self._subregions(tally)
 
     @staticmethod
     def _candidate_patterns(tally: Tally):
@@ -104,9 +109,28 @@ class Resolver:
             key = region_key(str(raw))
             if not key:
                 continue
-            forms = {key} | set(_REGION_EXTRA.get(key, ()))
+            forms = {key} | set(places.EXTRA_FORMS.get(key, ())) | set(places.english_forms(fold(str(raw))))
             out[str(raw)] = tuple(sorted(forms, key=len, reverse=True))
         return level, out
+
+    @staticmethod
+    def _subregions(tally: Tally):
+        """Second hierarchy level: normalised name -> [(top-level value, value)]."""
+        h = tally.meta.hierarchy or []
+        if len(h) < 2 or h[0] not in tally.data.columns or h[1] not in tally.data.columns:
+            return None, {}
+        pairs = tally.data[[h[0], h[1]]].dropna().drop_duplicates()
+        out: dict[str, list[tuple[str, str]]] = {}
+        for top, sub in pairs.itertuples(index=False):
+            key = region_key(str(sub))
+            if not key:
+                continue
+            forms = {key}
+            if key.startswith("bolivariano "):
+                forms.add(key[len("bolivariano "):])
+            for form in forms:
+                out.setdefault(form, []).append((str(top), str(sub)))
+        return h[1], out
 
     def candidates_in(self, text: str, ftext: str | None = None, base: int = 0) -> list[NameHit]:
         f = ftext if ftext is not None else fold(text)
@@ -122,23 +146,63 @@ class Resolver:
                     used[i] = True
                 poss = bool(re.match(r"['’]s\b", text[b:b + 3]))
                 hits.append(NameHit(cid, a + base, b + base, poss))
+        for cid, rx, _role in self.role_patterns:  # roles only where no name was found
+            for m in rx.finditer(f):
+                a, b = m.start(), m.end()
+                if any(used[a:b]):
+                    continue
+                for i in range(a, b):
+                    used[i] = True
+                hits.append(NameHit(cid, a + base, b + base, bool(re.match(r"['’]s\b", text[b:b + 3]))))
         hits.sort(key=lambda h: h.start)
         return hits
 
     def regions_in(self, text: str, base: int = 0) -> list[NameHit]:
+        """Top-level regions named in ``text`` (datelines and "Moscow time" are not places), then
+        second-level ones (``key`` = (top, sub)) named as such ("municipio Maracaibo") and unambiguous."""
         if not self.region_names:
             return []
         k = fold(text)
-        hits = []
+        hits: list[NameHit] = []
         for raw, forms in self.region_names.items():
             for form in forms:
-                rx = r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in form.split()) + r"(?![\w])"
-                m = re.search(rx, k)
-                if m:
-                    hits.append(NameHit(raw, m.start() + base, m.end() + base))
+                rx = r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in form.split()) + r"(?![\w-])"
+                found = False
+                for m in re.finditer(rx, k):
+                    if places.is_dateline(k, m.start(), m.end()) or places.not_a_place(k, m.end()):
+                        continue
+                    hits.append(NameHit(raw, m.start() + base, m.end() + base,
+                                        locative=places.locative(k[:m.start()])))
+                    found = True
                     break
-        hits.sort(key=lambda h: h.start)
-        return hits
+                if found:
+                    break
+        # a longer name wins over a shorter one inside it ("Moscow region" over "Moscow")
+        hits.sort(key=lambda h: -(h.end - h.start))
+        kept: list[NameHit] = []
+        for h in hits:
+            if not any(h.start < o.end and o.start < h.end for o in kept):
+                kept.append(h)
+        kept += self._subregions_in(k, kept, base)
+        kept.sort(key=lambda h: h.start)
+        return kept
+
+    def _subregions_in(self, k: str, tops: list[NameHit], base: int) -> list[NameHit]:
+        out: list[NameHit] = []
+        if not self.sub_names:
+            return out
+        named_tops = {h.key for h in tops}
+        for form, owners in self.sub_names.items():
+            words = form.split()
+            rx = r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in words) + r"(?![\w])"
+            for m in re.finditer(rx, k):
+                if not places.municipality_cue(k[:m.start()], k[m.end():]):
+                    continue
+                cands = owners if len(owners) == 1 else [o for o in owners if o[0] in named_tops]
+                if len(cands) != 1:
+                    continue  # "municipio Libertador" without its state: several municipalities
+                out.append(NameHit(cands[0], m.start() + base, m.end() + base, locative=True))
+        return out
 
 
 @lru_cache(maxsize=4096)

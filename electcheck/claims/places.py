@@ -1,0 +1,99 @@
+"""Place names in text → the region values of a tally (top level, and one level below).
+
+Two small tables, kept here so that they can be read and extended in one place:
+
+- ``EXTRA_FORMS``: other names of a top-level region whose normalised key is
+  known ("distrito capital" is also "Caracas").
+- ``ENGLISH_REGIONS``: English names of the major Russian federal subjects,
+  each mapped to a stem of the Russian ``region`` name used in the per-precinct
+  tallies ("Chechnya" → the region whose name contains "чеченская"). A stem,
+  not a full name, because the wording changes between years ("Кемеровская
+  область" in 2018, "Кемеровская область - Кузбасс" in 2024; "Город Москва" in
+  2004, "город Москва" later).
+
+Below the top level (a Venezuelan municipality) a name is used only when the
+text marks it as such ("municipio Maracaibo", "the municipality of
+Maracaibo", "Maracaibo municipality") and it is unambiguous: one municipality
+of that name in the data, or one within the state the sentence also names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold
+
+#: normalised top-level key -> other names that mean the same region
+EXTRA_FORMS: dict[str, tuple[str, ...]] = {
+    "distrito capital": ("caracas", "capital district", "distrito capital"),
+}
+
+#: (English forms, stem of the folded Russian region name). Longer forms win over shorter
+#: ones that they contain ("Moscow region" over "Moscow").
+ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("moscow city", "city of moscow", "moscow"), "город москва"),
+    (("moscow region", "moscow oblast"), "московская"),
+    (("st petersburg", "st. petersburg", "saint petersburg", "st.petersburg"), "санкт-петербург"),
+    (("leningrad region", "leningrad oblast"), "ленинградская"),
+    (("chechnya", "chechen republic", "republic of chechnya"), "чеченская"),
+    (("dagestan", "daghestan"), "дагестан"),
+    (("ingushetia",), "ингушетия"),
+    (("kabardino-balkaria", "kabardino balkaria"), "кабардино-балкарская"),
+    (("karachay-cherkessia",), "карачаево-черкесская"),
+    (("north ossetia",), "северная осетия"),
+    (("tatarstan",), "татарстан"),
+    (("bashkortostan", "bashkiria"), "башкортостан"),
+    (("mordovia",), "мордовия"),
+    (("tuva", "tyva"), "тыва"),
+    (("kemerovo", "kemerovo region", "kemerovo oblast", "kuzbass"), "кемеровская"),
+    (("crimea",), "республика крым"),
+    (("sevastopol",), "севастополь"),
+    (("karelia",), "карелия"),
+    (("yakutia", "sakha"), "саха"),
+    (("chukotka",), "чукотский"),
+    (("yamalo-nenets", "yamal-nenets", "yamal"), "ямало-ненецкий"),
+    (("nenets", "nenetsia"), "ненецкий автономный округ"),
+    (("novosibirsk", "novosibirsk region"), "новосибирская"),
+    (("sverdlovsk", "sverdlovsk region"), "свердловская"),
+)
+
+_MUNI_CUE = re.compile(r"\b(?:municipio|municipality\s+of|municipality|municipalidad\s+de|municipio\s+de)\s+"
+                       r"(?:(?:el|la|the)\s+)?$")
+_MUNI_AFTER = re.compile(r"^\s+municipality\b")
+_DATELINE = re.compile(r"^\s*(?:\.-|-|—|–|\(|,\s*\d|,\s*[a-z]{3,10}\s+\d)")
+_LOCATIVE = re.compile(r"\b(?:in|en|within|dentro\s+de)\s+(?:the\s+|el\s+|la\s+)?"
+                       r"(?:(?:state|estado|republic|republica|region|oblast|province|provincia|municipio|"
+                       r"municipality|city|ciudad)\s+(?:of\s+|de\s+)?)?$")
+_NOT_PLACE_AFTER = re.compile(r"^(?:'s)?\s+(?:time|press|-based|based|election\s+commission)\b")
+
+
+def english_forms(folded_region: str) -> tuple[str, ...]:
+    """English names of a Russian region (folded name), or ()."""
+    out: list[str] = []
+    for forms, stem in ENGLISH_REGIONS:
+        if stem in folded_region:
+            out += forms
+    return tuple(out)
+
+
+def is_dateline(folded_sentence: str, start: int, end: int) -> bool:
+    """'CARACAS, 28 jul (Reuters) -', 'Caracas.- El CNE…': a place that opens the sentence as a dateline."""
+    return not folded_sentence[:start].strip() and bool(_DATELINE.match(folded_sentence[end:end + 20]))
+
+
+def not_a_place(folded_sentence: str, end: int) -> bool:
+    """'Moscow time', "Moscow's election commission": the name does not locate the figure."""
+    return bool(_NOT_PLACE_AFTER.match(folded_sentence[end:end + 30]))
+
+
+def locative(folded_before: str) -> bool:
+    """True if the text right before a place name introduces it as the place ('in', 'en el estado')."""
+    return bool(_LOCATIVE.search(folded_before[-40:]))
+
+
+def municipality_cue(folded_before: str, folded_after: str) -> bool:
+    return bool(_MUNI_CUE.search(folded_before[-30:]) or _MUNI_AFTER.match(folded_after[:20]))
+
+
+def fold_place(text: str) -> str:
+    return " ".join(fold(text).replace(".", ". ").split())
