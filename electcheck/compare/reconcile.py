@@ -164,32 +164,32 @@ def reconcile(official: Tally, independent: Tally, level: str | None = None, *,
     differ = differing_mask(al, D)
 
     # totals -------------------------------------------------------------
-    prepared = {}
-    fmask = {}
-
-    def tot(arr: np.ndarray, mask: np.ndarray) -> dict[str, int | None]:
-        # masked column sums as mask-weighted sums (no copy of the selected rows)
-        if id(arr) not in prepared:
-            ok = ~np.isnan(arr)
-            prepared[id(arr)] = (np.where(ok, arr, 0.0), ok.astype(np.float64))
-        vals, ok = prepared[id(arr)]
-        if id(mask) not in fmask:
-            fmask[id(mask)] = (mask, mask.astype(np.float64))
-        m = fmask[id(mask)][1]
-        # einsum, not BLAS: a threaded gemv spins when the machine's other cores are busy
-        sums, has = np.einsum("i,ij->j", m, vals), np.einsum("i,ij->j", m, ok)
-        return {c: (int(round(float(sums[j]))) if has[j] > 0 else None) for j, c in enumerate(al.columns)}
+    def totals_of(arr: np.ndarray, masks: list[np.ndarray]) -> list[dict[str, int | None]]:
+        """Column sums of ``arr`` over each mask, one column at a time (no copy of the matrix):
+        the NaN-free column is made once and weighted by each mask (einsum, not a BLAS call: a
+        threaded BLAS spins when the machine's other cores are busy)."""
+        fm = [m.astype(np.float64) for m in masks]
+        out: list[dict[str, int | None]] = [{} for _ in masks]
+        for j, c in enumerate(al.columns):
+            col = arr[:, j]
+            nan = np.isnan(col)
+            z = np.where(nan, 0.0, col) if nan.any() else col
+            for t, (m, mf) in enumerate(zip(masks, fm)):
+                has = bool(m.any()) if not nan.any() else bool((m & ~nan).any())
+                out[t][c] = int(round(float(np.einsum("i,i->", mf, z)))) if has else None
+        return out
 
     matched = al.matched
+    tot_o, tot_mo = totals_of(al.official, [al.fig_official, matched])
+    tot_i, tot_mi = totals_of(al.independent, [al.fig_independent, matched])
+    (tot_d,) = totals_of(D, [matched])
     totals = {
-        "official": tot(al.official, al.fig_official),
-        "independent": tot(al.independent, al.fig_independent),
-        "matched_official": tot(al.official, matched),
-        "matched_independent": tot(al.independent, matched),
-        "difference_matched": tot(D, matched),
+        "official": tot_o,
+        "independent": tot_i,
+        "matched_official": tot_mo,
+        "matched_independent": tot_mi,
+        "difference_matched": tot_d,
     }
-    prepared.clear()
-    fmask.clear()
     w, r = margin_pair(totals["official"], plan.ids)
     effect = margin_effect(al, D, w, r)
     disc = discrepancy_frame(al, D, differ, w, r, effect)
