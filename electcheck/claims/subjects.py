@@ -67,6 +67,12 @@ class Resolver:
         self.role_patterns = role_patterns(tally)
         self.region_level, self.region_names = self._regions(tally)
         self.sub_level, self.sub_names = self._subregions(tally)
+        # compiled once: regions_in runs for every sentence
+        self._region_rx = [(raw, [re.compile(r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in form.split())
+                                             + r"(?![\w-])") for form in forms])
+                           for raw, forms in self.region_names.items()]
+        self._sub_rx = [(re.compile(r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in form.split())
+                                    + r"(?![\w])"), owners) for form, owners in self.sub_names.items()]
 
     @staticmethod
     def _candidate_patterns(tally: Tally):
@@ -164,11 +170,10 @@ class Resolver:
             return []
         k = fold(text)
         hits: list[NameHit] = []
-        for raw, forms in self.region_names.items():
-            for form in forms:
-                rx = r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in form.split()) + r"(?![\w-])"
+        for raw, rxs in self._region_rx:
+            for rx in rxs:
                 found = False
-                for m in re.finditer(rx, k):
+                for m in rx.finditer(k):
                     if places.is_dateline(k, m.start(), m.end()) or places.not_a_place(k, m.end()):
                         continue
                     hits.append(NameHit(raw, m.start() + base, m.end() + base,
@@ -192,10 +197,10 @@ class Resolver:
         if not self.sub_names:
             return out
         named_tops = {h.key for h in tops}
-        for form, owners in self.sub_names.items():
-            words = form.split()
-            rx = r"(?<![\w])" + r"[\s.\-]+".join(re.escape(w) for w in words) + r"(?![\w])"
-            for m in re.finditer(rx, k):
+        if not re.search(r"\bmunicip", k):
+            return out
+        for rx, owners in self._sub_rx:
+            for m in rx.finditer(k):
                 if not places.municipality_cue(k[:m.start()], k[m.end():]):
                     continue
                 cands = owners if len(owners) == 1 else [o for o in owners if o[0] in named_tops]
