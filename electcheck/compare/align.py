@@ -45,7 +45,7 @@ class Codes:
                  n: int, identity: bool = False):
         self._o, self._i, self._o_pos, self._i_pos, self._n = o, i, o_pos, i_pos, n
         if identity:  # both sides' rows are the aligned units, in order (one file, two tallies)
-            self._o_row = self._i_row = np.arange(n, dtype=np.int64)
+            self._o_row = self._i_row = o_pos       # = arange(n), shared by every column
         else:
             self._o_row = np.full(n, -1, np.int64)
             self._o_row[o_pos] = np.arange(len(o_pos))
@@ -243,20 +243,25 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
         # same units in the same order (one file, two tallies): the alignment is the identity
         identity = True
         n0 = len(o_ids)
-        uniq = o_ids.to_numpy(dtype=object, na_value=None)
-        codes = np.concatenate([np.arange(n0, dtype=np.int64)] * 2)
+        uniq = None
+        rows = np.arange(n0, dtype=np.int64)
     elif len(o_ids) == len(i_ids) and o_ids.equals(i_ids):
         c1, uniq = pd.factorize(o_ids)
         codes = np.concatenate([np.asarray(c1, np.int64), np.asarray(c1, np.int64)])
     else:
         codes, uniq = pd.factorize(pd.concat([o_ids, i_ids], ignore_index=True))
         codes = np.asarray(codes, np.int64)
-    if (codes < 0).any():
+    if not identity and (codes < 0).any():
         from ..errors import InputError
 
         raise InputError("a tally has units without unit_id", hint="Every unit needs a key")
-    o_pos, i_pos = codes[:len(o)], codes[len(o):]
-    idx = pd.Index(np.asarray(uniq, dtype=object), dtype=object, name="unit_id")
+    if identity:
+        # the ids stay in their Arrow column (no Python string per unit)
+        o_pos = i_pos = rows
+        idx = pd.Index(o_ids.array, name="unit_id")
+    else:
+        o_pos, i_pos = codes[:len(o)], codes[len(o):]
+        idx = pd.Index(np.asarray(uniq, dtype=object), dtype=object, name="unit_id")
     for name, pos in (() if identity else (("official", o_pos), ("independent", i_pos))):
         counts_ = np.bincount(pos, minlength=len(idx))
         if (counts_ > 1).any():
