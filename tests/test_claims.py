@@ -334,6 +334,24 @@ def test_roles_resolve_to_the_incumbent_and_the_opposition(load):
     assert r.claims[0].subject["candidate"] == "NM"
 
 
+def test_role_phrases_read_in_context(load):
+    t = load("venezuela-2024/cne-bulletin-1")
+    r = check_text("The opposition leader María Corina Machado said 70%.", [t])
+    assert r.claims[0].subject["candidate"] is None  # Machado is not the opposition's candidate
+    r = check_text("La líder de la oposición dijo que obtuvo el 70 %.", [t])
+    assert r.claims[0].subject["candidate"] is None
+    r = check_text("El presidente electo obtuvo 70 %.", [t])
+    assert r.claims[0].subject["candidate"] is None  # 'presidente electo' is not the incumbent
+    r = check_text("El presidente Gustavo Petro obtuvo el 51,2 %.", [t])
+    assert r.claims[0].subject["candidate"] is None  # a role in apposition to another name
+
+
+def test_figure_reported_two_ways_keeps_both_addresses(load):
+    f = next(x for x in integrity_checks(load("venezuela-2024/cne-bulletin-2"))
+             if x.code == "figure-reported-two-ways")
+    assert [v["url"][:24] for v in f.evidence["versions"]] == ["https://datiaopr.com/sin", "https://playmultimedios."]
+
+
 def test_roles_belong_to_one_election(load):
     from electcheck.claims.roles import role_holders
 

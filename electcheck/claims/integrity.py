@@ -148,7 +148,8 @@ def alternative_figures(tally: Tally) -> list[Finding]:
             target, label, rest = int(t["ballots"]), "the stated ballots", int(t["valid"]) + int(t["invalid"]) - used
         else:
             target = label = rest = None
-        rows = [{"value": int(used), "source": "as loaded", "url": None}] + [
+        primary_url = (notes.get("alternatives_primary_url") or {}).get(field)
+        rows = [{"value": int(used), "source": "as loaded", "url": primary_url}] + [
             {"value": int(v["value"]), "source": "alternative report", "url": v.get("url")} for v in versions]
         for r in rows:
             r["adds_up"] = None if target is None else rest + r["value"] == target

@@ -29,7 +29,7 @@ ROLE_HOLDERS: dict[str, dict[str, str]] = {
     "indonesia-2019": {"incumbent": "pas1", "challenger": "pas2"},
 }
 
-_NOT_OF = r"(?!\s+(?:of|del|de\s+la|de\s+los|de\s+las|de\s+el|do|da)\b)"
+_NOT_OF = r"(?![\s-]+(?:of|del|de\s+la|de\s+los|de\s+las|de\s+el|do|da|electo|electa|elect)\b)"
 #: role -> phrases (folded regular expressions, English and Spanish)
 ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     "incumbent": (
@@ -40,7 +40,8 @@ ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:el\s+)?candidato\s+oficialista", r"(?:el\s+)?chavismo", r"(?:el\s+)?oficialismo",
     ),
     "opposition": (
-        r"the\s+opposition(?:'s)?(?:\s+candidate)?", r"(?:the\s+)?opposition\s+candidate",
+        r"(?:the\s+)?opposition\s+candidate", r"the\s+opposition's\s+candidate",
+        r"the\s+opposition(?!\s+(?:leader|coalition|party|parties|alliance|figure|politician|activist))",
         # longer phrases first: "el candidato de la oposición" before "la oposición"
         r"(?:el\s+)?candidato\s+(?:opositor|de\s+la\s+oposicion)", r"(?:el\s+)?abanderado\s+de\s+la\s+oposicion",
         r"(?<!lider\sde\s)(?<!lideresa\sde\s)la\s+oposicion", r"el\s+opositor", r"al\s+opositor",
@@ -57,6 +58,12 @@ def role_holders(tally: Tally) -> dict[str, str]:
         if src.startswith(key):
             return {r: c for r, c in roles.items() if c in ids}
     return {}
+
+
+def apposition(text: str, end: int) -> bool:
+    """True if a proper name follows the role phrase ("el presidente Gustavo Petro", "the incumbent,
+    Vladimir Putin"): the phrase then describes that name, not a candidate by itself."""
+    return bool(re.match(r"[\s,]+[A-ZÁÉÍÓÚÑ][\w'’.-]*", text[end:end + 40]))
 
 
 def role_patterns(tally: Tally) -> list[tuple[str, re.Pattern, str]]:

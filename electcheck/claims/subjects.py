@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..model import Tally
 from . import places
-from .roles import role_patterns
+from .roles import apposition, role_patterns
 from .text import fold, fold_key
 
 #: aliases a newsroom uses that profiles may lack (candidate id -> names)
@@ -157,6 +157,8 @@ class Resolver:
                 a, b = m.start(), m.end()
                 if any(used[a:b]):
                     continue
+                if apposition(text, b):
+                    continue  # "el presidente Gustavo Petro": the name says who; a candidate's name is a hit
                 for i in range(a, b):
                     used[i] = True
                 hits.append(NameHit(cid, a + base, b + base, bool(re.match(r"['’]s\b", text[b:b + 3]))))

@@ -53,6 +53,10 @@ def load_bulletin(name: str) -> tuple[Tally, int]:
             values[field] = int(value)
         else:
             notes[field] = float(value) if "." in value else int(value)
+    for field, versions in notes.get("alternatives", {}).items():
+        # the address of the figure used as the count, next to the other versions
+        notes.setdefault("alternatives_primary_url", {})[field] = next(
+            (r["url"] for r in rows if r["field"] == field), None)
     order = list(known)  # keep the usual candidate order
     candidates.sort(key=lambda c: order.index(c.id) if c.id in order else len(order))
     data = {"unit_id": ["VE"], "nation": ["Venezuela"]}
