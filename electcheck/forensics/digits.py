@@ -87,14 +87,19 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
     vals = np.arange(vmax + 1, dtype=np.float64)
     t2 = np.where(vals >= MIN_SECOND, second_digit(np.maximum(vals, 10)), 10).astype(np.int32)
     tL = np.where(vals >= min_last, vals % 10, 10).astype(np.int32)
-    base = (code * 11).astype(np.int32)
+    # one lookup and one bincount per batch: combined (second, last) digit code in 0..120
+    t21 = t2 * 11 + tL
+    base = (code * 121).astype(np.int32)
 
     def tally(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """v: (B, N) integer counts → second-digit and last-digit counts (B, S, 10)."""
         B = v.shape[0]
-        off = base[None, :] + (np.arange(B, dtype=np.int32) * (S * 11))[:, None]
-        c2 = np.bincount((off + t2[v]).ravel(), minlength=B * S * 11).reshape(B, S, 11)[:, :, :10]
-        cL = np.bincount((off + tL[v]).ravel(), minlength=B * S * 11).reshape(B, S, 11)[:, :, :10]
+        idx_ = np.take(t21, v)
+        idx_ += base[None, :]
+        idx_ += (np.arange(B, dtype=np.int32) * (S * 121))[:, None]
+        c = np.bincount(idx_.ravel(), minlength=B * S * 121).reshape(B, S, 11, 11)
+        c2 = c.sum(axis=3)[:, :, :10]
+        cL = c.sum(axis=2)[:, :, :10]
         if S > 1:  # national = all units
             c2 = c2.copy()
             cL = cL.copy()

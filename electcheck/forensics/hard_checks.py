@@ -50,7 +50,7 @@ def masks(units: Units, raw_valid: np.ndarray | None = None) -> dict[str, np.nda
             "VOTES_GT_REGISTERED": use & (u.turnout_num > u.registered),
             "TURNOUT_100": use & (u.registered > 0) & (u.turnout_num == u.registered),
             "ONE_CANDIDATE_100": use & (u.valid >= MIN_VALID_ONE_CANDIDATE)
-                                 & (np.nanmax(u.cand, axis=1) == u.valid),
+                                 & (np.max(np.nan_to_num(u.cand, nan=-1.0), axis=1) == u.valid),
             "SUM_CANDIDATES": use & ~np.isnan(u.valid) & (np.nansum(u.cand, axis=1) != u.valid),
             "SUM_BALLOTS": use & ~np.isnan(u.ballots) & ~np.isnan(u.invalid)
                            & (u.valid + u.invalid != u.ballots),
