@@ -53,13 +53,26 @@ class Codes:
             self._i_row[i_pos] = np.arange(len(i_pos))
         # same rows and the same values on both sides: the independent column adds nothing
         self._same = bool(identity and o is not None and i is not None and _same_values(o, i))
+        self._identity = identity
         self._done = False
+        self._runs: tuple[np.ndarray, np.ndarray] | None = None
 
     def _factorise(self) -> None:
         """Factorise the official column, then only the rows it lacks from the independent one."""
         if self._done:
             return
         n = self._n
+        if self._identity and self._o is not None and (self._i is None or self._same):
+            # the aligned column is the official column: keep its runs, expand the codes on demand
+            starts, rc, uniques = _factorize_runs(self._o)
+            self._runs = (starts, rc) if starts is not None else None
+            self._codes = None if starts is not None else rc
+            self._uniques = uniques
+            self._on_o = np.zeros(len(uniques), bool)
+            self._on_o[rc[rc >= 0]] = True
+            self._on_i = None
+            self._done = True
+            return
         codes = np.full(n, -1, np.int64)
         uniques = np.empty(0, dtype=object)
         co = np.empty(0, np.int64)
@@ -85,7 +98,23 @@ class Codes:
     @property
     def codes(self) -> np.ndarray:
         self._factorise()
+        if self._codes is None:
+            starts, rc = self._runs
+            self._codes = np.repeat(rc, np.diff(np.r_[starts, self._n]))
         return self._codes
+
+    def runs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(starts, codes)`` of the runs of equal codes, when the column was factorised by runs."""
+        self._factorise()
+        return self._runs
+
+    def codes_at(self, rows: np.ndarray) -> np.ndarray:
+        """Codes of a few rows (from the runs when available, without expanding them)."""
+        self._factorise()
+        if self._codes is None:
+            starts, rc = self._runs
+            return rc[np.searchsorted(starts, rows, side="right") - 1]
+        return self._codes[rows]
 
     @property
     def uniques(self) -> np.ndarray:
@@ -163,19 +192,27 @@ def run_starts(s: pd.Series) -> np.ndarray | None:
     return np.flatnonzero(np.r_[True, change])
 
 
+def _factorize_runs(s: pd.Series) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """``(starts, codes, uniques)``: ``pd.factorize`` of the first value of each run, when the column
+    comes in runs (``starts`` None and codes per row otherwise)."""
+    s = s.astype("string")
+    starts = run_starts(s) if len(s) > 1024 else None
+    if starts is not None and 2 * len(starts) < len(s):
+        rc, uniq = pd.factorize(s.iloc[starts], use_na_sentinel=True)
+        return starts, np.asarray(rc, np.int64), np.asarray(uniq, dtype=object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    return None, np.asarray(codes, np.int64), np.asarray(uniq, dtype=object)
+
+
 def _factorize(s: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize`` (codes in order of first appearance, -1 = missing), computed on the first
     value of each run when the column comes in runs (the same result, a fraction of the hashing)."""
     if s is None:
         return np.empty(0, np.int64), np.empty(0, object)
-    s = s.astype("string")
-    starts = run_starts(s) if len(s) > 1024 else None
-    if starts is not None and 2 * len(starts) < len(s):
-        rc, uniq = pd.factorize(s.iloc[starts], use_na_sentinel=True)
-        lengths = np.diff(np.r_[starts, len(s)])
-        return np.repeat(np.asarray(rc, np.int64), lengths), np.asarray(uniq, dtype=object)
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    return np.asarray(codes, np.int64), np.asarray(uniq, dtype=object)
+    starts, codes, uniq = _factorize_runs(s)
+    if starts is not None:
+        codes = np.repeat(codes, np.diff(np.r_[starts, len(s)]))
+    return codes, uniq
 
 
 @dataclass

@@ -154,14 +154,16 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
         sc = fc[order]
         starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]]) if len(sc) else np.empty(0, np.int64)
         bounds = list(starts) + [len(sc)]
-        groups = {str(fu[sc[b]]): order[bounds[j]:bounds[j + 1]] for j, b in enumerate(starts)}
+        # units in stratum order once; each stratum is then a slice (a view, no gather per stratum)
+        y_s, x_s = y[order], x[order]
+        groups = {str(fu[sc[b]]): (bounds[j], bounds[j + 1]) for j, b in enumerate(starts)}
         R_nat = y.sum(axis=0) / x.sum() if np.nansum(x) > 0 else None
         for h in population.index:
             N_h = int(population.at[h, "N"])
             X_h = population.at[h, "X"]
             X_h = None if pd.isna(X_h) else float(X_h)
-            idx = groups.get(str(h))
-            if idx is None or len(idx) == 0:
+            span = groups.get(str(h))
+            if span is None or span[1] <= span[0]:
                 if X_h is not None and R_nat is not None:
                     est = R_nat * X_h
                     total += est
@@ -171,13 +173,14 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
                     notes.append(f"stratum {h} has no covered unit: estimated with the national ratio; "
                                  "its sampling error is not in the margin of error")
                 continue
-            method, est, v, fpc = _stratum(y[idx], x[idx], N_h, X_h)
+            a, b = span
+            method, est, v, fpc = _stratum(y_s[a:b], x_s[a:b], N_h, X_h)
             total += est
             if v is None:
                 var_known = False
             else:
                 var += v
-            out_strata.append(StratumEstimate(str(h), method, int(len(idx)), N_h, X_h, fpc,
+            out_strata.append(StratumEstimate(str(h), method, int(b - a), N_h, X_h, fpc,
                                               dict(zip(cols, est.tolist())),
                                               dict(zip(cols, (confidence_z * np.sqrt(v)).tolist())) if v is not None
                                               else {c: None for c in cols}))

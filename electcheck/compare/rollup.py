@@ -196,15 +196,20 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
             keys.append((lv, kc))
     out = Rollups()
     if keys and n:
-        codes = [al.hierarchy[kc].codes for _, kc in keys]
+        hcs = [al.hierarchy[kc] for _, kc in keys]
         change = np.zeros(n, bool)
         change[0] = True
-        for c in codes:
-            change[1:] |= c[1:] != c[:-1]
+        for hc in hcs:
+            r = hc.runs()
+            if r is not None:           # factorised by runs: their starts are the changes
+                change[r[0]] = True
+            else:
+                c = hc.codes
+                change[1:] |= c[1:] != c[:-1]
         starts = np.flatnonzero(change)
         runs = _segment_sums(starts, colnames, specs)
         # finest groups: distinct code combinations, in the order of the combined key (level by level)
-        rc = [c[starts] for c in codes]
+        rc = [hc.codes_at(starts) for hc in hcs]
         order = np.lexsort(rc[::-1])
         srt = [c[order] for c in rc]
         new = np.ones(len(order), bool)
@@ -220,7 +225,7 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
         prepared = (np.where(fine_ok, fine, 0.0), fine_ok.astype(np.int32))
         for lv, kc in keys:
             hc = al.hierarchy[kc]
-            gcode = hc.codes[first]                      # code of each fine group at this level
+            gcode = hc.codes_at(first)                   # code of each fine group at this level
             uniq = hc.uniques
             order_u = np.argsort(uniq.astype(str), kind="stable") if len(uniq) else np.empty(0, np.int64)
             rank = np.empty(len(order_u), np.int64)
