@@ -310,8 +310,16 @@ def align(o: pd.DataFrame, i: pd.DataFrame, candidates: list[str], counts: list[
     cols = list(candidates) + list(counts)
     n = len(idx)
     # column-major: every step reads whole columns (one candidate, one count field)
-    O = np.full((n, len(cols)), np.nan, order="F")
-    I = np.full((n, len(cols)), np.nan, order="F")
+    if identity:  # every row is written: fill only the columns a side lacks
+        O = np.empty((n, len(cols)), order="F")
+        I = np.empty((n, len(cols)), order="F")
+        for M, df in ((O, o), (I, i)):
+            for j, c in enumerate(cols):
+                if c not in df.columns:
+                    M[:, j] = np.nan
+    else:
+        O = np.full((n, len(cols)), np.nan, order="F")
+        I = np.full((n, len(cols)), np.nan, order="F")
     _as_float(o, cols, O, None if identity else o_pos)
     _as_float(i, cols, I, None if identity else i_pos)
     if identity:
