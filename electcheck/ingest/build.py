@@ -122,7 +122,9 @@ _STRING = pd.StringDtype("pyarrow")
 
 
 def _series(arr: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
-    """An Arrow string array as a pandas string Series (no copy)."""
+    """An Arrow string array as a pandas string Series, in one piece (later steps take rows cheaply)."""
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks > 1:
+        arr = pa.chunked_array([arr.combine_chunks()], type=arr.type)
     return pd.Series(arr.to_pandas(types_mapper={pa.large_string(): _STRING, pa.string(): _STRING}.get),
                      index=index, dtype=_STRING)
 

@@ -21,6 +21,9 @@ TOTAL_WORDS = re.compile(r"^\s*(grand\s+)?(total(es)?|total general|suma total|s
                          re.IGNORECASE)
 
 
+_CODE_CHARS = "0123456789 .,_/-"
+
+
 def _matches_total(s: pd.Series) -> np.ndarray:
     """Whole-cell "total" labels, vectorised in Arrow (RE2) rather than per cell in Python."""
     import pyarrow as pa
@@ -29,16 +32,21 @@ def _matches_total(s: pd.Series) -> np.ndarray:
     from ..numbers import _arrow_strings
 
     arr = _arrow_strings(s)
-    if len(arr) > 10_000:  # place names repeat: test each distinct value once
-        uniq = pc.unique(arr)
-        if len(uniq) < len(arr) // 4:
-            hit_u = pc.fill_null(pc.match_substring_regex(uniq, TOTAL_WORDS.pattern, ignore_case=True), False)
-            if not pc.any(hit_u).as_py():
-                return np.zeros(len(s), dtype=bool)
-            hits = pc.filter(uniq, hit_u)
-            return np.asarray(pc.is_in(arr, value_set=hits).to_numpy(zero_copy_only=False), dtype=bool)
-        if not pc.any(pc.match_substring_regex(arr, "[^0-9 .,_/-]")).as_py():
-            return np.zeros(len(s), dtype=bool)  # codes made of digits only
+    if len(arr) > 10_000:
+        sample = arr.slice(0, 10_000)
+        # codes made of digits and separators only cannot be a label (one cheap pass)
+        if (pc.max(pc.utf8_length(pc.utf8_ltrim(sample, characters=_CODE_CHARS))).as_py() or 0) == 0 and \
+                (pc.max(pc.utf8_length(pc.utf8_ltrim(arr, characters=_CODE_CHARS))).as_py() or 0) == 0:
+            return np.zeros(len(s), dtype=bool)
+        # place names repeat: test each distinct value once
+        if len(pc.unique(sample)) < 2_500:
+            uniq = pc.unique(arr)
+            if len(uniq) < len(arr) // 4:
+                hit_u = pc.fill_null(pc.match_substring_regex(uniq, TOTAL_WORDS.pattern, ignore_case=True), False)
+                if not pc.any(hit_u).as_py():
+                    return np.zeros(len(s), dtype=bool)
+                hits = pc.filter(uniq, hit_u)
+                return np.asarray(pc.is_in(arr, value_set=hits).to_numpy(zero_copy_only=False), dtype=bool)
     short = pc.fill_null(pc.less_equal(pc.utf8_length(arr), 20), False)  # labels are short
     if not pc.any(short).as_py():
         return np.zeros(len(s), dtype=bool)
@@ -47,9 +55,59 @@ def _matches_total(s: pd.Series) -> np.ndarray:
     return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _examples(t: Tally, mask: np.ndarray, extra: list[str] | None = None) -> list[dict]:
+# --- counts as numpy arrays -----------------------------------------------------------
+# Each check reads the count columns as (values with 0 for missing, missing mask); within
+# run_checks they are extracted once per column and shared.
+
+_shared: dict | None = None
+
+
+def _iv(t: Tally, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """(values as int64 with 0 where missing, missing mask) of a count column."""
+    key = ("iv", col)
+    if _shared is not None and _shared.get("data") is t.data and key in _shared:
+        return _shared[key]
+    s = t.data[col]
+    na = s.isna().to_numpy(dtype=bool)
+    vals = s.to_numpy(dtype=np.int64, na_value=0) if na.any() else s.to_numpy(dtype=np.int64)
+    out = (vals, na)
+    if _shared is not None and _shared.get("data") is t.data:
+        _shared[key] = out
+    return out
+
+
+def _cand_matrix(t: Tally) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates' votes as an (n, k) int64 matrix (0 where missing) and the missing mask."""
+    ids = t.candidate_ids
+    n = len(t.data)
+    if not ids:
+        return np.zeros((n, 0), dtype=np.int64), np.zeros((n, 0), dtype=bool)
+    pairs = [_iv(t, c) for c in ids]
+    return np.column_stack([v for v, _ in pairs]), np.column_stack([m for _, m in pairs])
+
+
+def _cand_sum(t: Tally) -> tuple[np.ndarray, np.ndarray]:
+    """Row sums of the candidates' votes and where all of them are missing (sum(min_count=1))."""
+    key = ("cand_sum",)
+    if _shared is not None and _shared.get("data") is t.data and key in _shared:
+        return _shared[key]
+    vals, na = _cand_matrix(t)
+    out = (vals.sum(axis=1), na.all(axis=1) if vals.shape[1] else np.ones(len(vals), dtype=bool))
+    if _shared is not None and _shared.get("data") is t.data:
+        _shared[key] = out
+    return out
+
+
+def _present(t: Tally, col: str) -> bool:
+    """The column exists and holds at least one value."""
+    return col in t.data.columns and not _iv(t, col)[1].all()
+
+
+# --- findings --------------------------------------------------------------------------
+
+def _examples(t: Tally, idx: np.ndarray, extra: list[str] | None = None) -> list[dict]:
     cols = ["unit_id", "source_row", *(extra or [])]
-    sub = t.data.loc[mask, [c for c in cols if c in t.data.columns]].head(MAX_EXAMPLES)
+    sub = t.data[[c for c in cols if c in t.data.columns]].iloc[idx[:MAX_EXAMPLES]]
     return [{k: (None if pd.isna(v) else (int(v) if isinstance(v, (np.integer,)) else v))
              for k, v in row.items()} for row in sub.to_dict("records")]
 
@@ -59,19 +117,44 @@ def _finding(t: Tally, mask: np.ndarray, code: str, severity: str, title: str, m
     n = int(mask.sum())
     if n == 0:
         return []
+    idx = np.flatnonzero(mask)
     file = t.meta.inputs[0].path if t.meta.inputs else t.meta.source
-    rows = t.data.loc[mask, "source_row"].head(MAX_EXAMPLES).tolist() if "source_row" in t.data else []
+    rows = t.data["source_row"].iloc[idx[:MAX_EXAMPLES]].tolist() if "source_row" in t.data else []
     return [Finding(code, severity, title, message.format(n=n),
                     location={"file": file, "rows": [int(r) for r in rows]},
-                    evidence={"count": n, "examples": _examples(t, mask, extra), **evidence})]
+                    evidence={"count": n, "examples": _examples(t, idx, extra), **evidence})]
 
 
-def _cands(t: Tally) -> pd.DataFrame:
-    return t.data[t.candidate_ids]
+def _all_distinct(arr) -> bool | None:
+    """True when every string differs, without a hash table: keys of up to 16 bytes are packed
+    into two 64-bit words, mixed into one, sorted, and neighbours compared. Distinct hashes
+    prove distinct keys; None (undecided) on equal hashes, nulls or longer keys."""
+    import pyarrow as pa
 
-
-def _num(t: Tally, col: str) -> pd.Series | None:
-    return t.data[col] if col in t.data.columns and not t.data[col].isna().all() else None
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    n = len(arr)
+    if n < 2 or arr.null_count or arr.type != pa.large_string():
+        return None
+    bufs = arr.buffers()
+    off = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
+    ln = np.diff(off)
+    if ln.max() > 16:
+        return None
+    start, end = int(off[0]), int(off[-1])
+    padded = np.zeros(end - start + 16, dtype=np.uint8)
+    padded[: end - start] = np.frombuffer(bufs[2], dtype=np.uint8, count=end - start, offset=start)
+    # 8 bytes from any byte offset (unaligned view with a 1-byte stride)
+    words = np.ndarray(shape=(end - start + 9,), dtype="<u8", buffer=padded, strides=(1,))
+    first = off[:-1] - start
+    w0, w1 = words[first], words[first + 8]
+    keep0 = np.minimum(ln, 8).astype(np.uint64) * np.uint64(8)   # bits that belong to the key
+    keep1 = np.clip(ln - 8, 0, 8).astype(np.uint64) * np.uint64(8)
+    full = np.uint64(0xFFFFFFFFFFFFFFFF)
+    w0 &= np.where(keep0 == 64, full, (np.uint64(1) << np.minimum(keep0, np.uint64(63))) - np.uint64(1))
+    w1 &= np.where(keep1 == 64, full, (np.uint64(1) << np.minimum(keep1, np.uint64(63))) - np.uint64(1))
+    h = (w0 * np.uint64(0x9E3779B97F4A7C15)) ^ ((w1 + ln.astype(np.uint64)) * np.uint64(0xC2B2AE3D27D4EB4F))
+    h.sort()
+    return True if not (h[1:] == h[:-1]).any() else None
 
 
 def duplicate_keys(t: Tally) -> list[Finding]:
@@ -80,8 +163,10 @@ def duplicate_keys(t: Tally) -> list[Finding]:
     from ..numbers import _arrow_strings
 
     ids = t.data["unit_id"]
-    if len(ids) > 1000 and len(pc.unique(_arrow_strings(ids))) == len(ids):
-        return []  # fast path: every key distinct
+    if len(ids) > 1000:  # fast paths: every key distinct
+        arr = _arrow_strings(ids)
+        if _all_distinct(arr) or pc.count_distinct(arr, mode="all").as_py() == len(ids):
+            return []
     dup = ids.duplicated(keep=False).to_numpy()
     return _finding(t, dup, "duplicate-key", "error", "Duplicate unit keys",
                     "{n} rows share their unit key with another row; comparisons use the first of each")
@@ -93,31 +178,31 @@ def total_rows(t: Tally) -> list[Finding]:
     mask = np.zeros(len(t.data), dtype=bool)
     for c in text_cols:
         mask |= _matches_total(t.data[c])
-    cands = _cands(t).fillna(0).to_numpy(dtype=np.int64)
+    cands, _ = _cand_matrix(t)
     if len(cands) > 2:  # a row equal to the sum of all the others
         total = cands.sum(axis=0)
-        mask |= ((2 * cands == total).all(axis=1) & (cands.sum(axis=1) > 0))
+        mask |= ((2 * cands == total).all(axis=1) & (_cand_sum(t)[0] > 0))
     return _finding(t, mask, "total-row", "error", "A totals row among the units",
                     "{n} rows look like totals (labelled total, or equal to the sum of all other rows); "
                     "they double-count votes if summed", extra=t.candidate_ids[:3])
 
 
 def all_zero(t: Tally) -> list[Finding]:
-    c = _cands(t)
-    mask = (c.fillna(0).sum(axis=1) == 0).to_numpy() & c.notna().any(axis=1).to_numpy()
+    total, none = _cand_sum(t)
+    mask = (total == 0) & ~none
     return _finding(t, mask, "all-zero", "warning", "Units with no votes at all",
                     "{n} units have zero votes for every candidate")
 
 
 def no_figures(t: Tally) -> list[Finding]:
-    mask = _cands(t).isna().all(axis=1).to_numpy()
+    mask = _cand_sum(t)[1]
     return _finding(t, mask, "no-figures", "info", "Units listed without figures",
                     "{n} units are listed in the file with no vote figures (kept, counted as not reported)")
 
 
 def negative_counts(t: Tally) -> list[Finding]:
     cols = t.count_columns()
-    neg = (t.data[cols].fillna(0) < 0).to_numpy()
+    neg = np.column_stack([_iv(t, c)[0] < 0 for c in cols]) if cols else np.zeros((len(t.data), 0), dtype=bool)
     mask = neg.any(axis=1)
     bad_cols = [c for c, hit in zip(cols, neg.any(axis=0)) if hit]
     return _finding(t, mask, "negative-count", "error", "Negative counts",
@@ -125,49 +210,53 @@ def negative_counts(t: Tally) -> list[Finding]:
 
 
 def candidates_vs_valid(t: Tally) -> list[Finding]:
-    valid = _num(t, "valid")
-    if valid is None or t.meta.notes.get("valid_from_candidates"):
+    if not _present(t, "valid") or t.meta.notes.get("valid_from_candidates"):
         return []
-    s = _cands(t).sum(axis=1, min_count=1)
-    diff = (s - valid)
-    mask = (diff.fillna(0) != 0).to_numpy()
+    total, none = _cand_sum(t)
+    valid, valid_na = _iv(t, "valid")
+    diff = np.where(none | valid_na, 0, total - valid)
+    mask = diff != 0
     return _finding(t, mask, "candidates-ne-valid", "warning", "Candidate votes do not add up to valid votes",
                     "{n} rows: the candidates' votes do not sum to the stated valid votes",
-                    extra=["valid"], net_difference=int(diff.fillna(0).sum()))
+                    extra=["valid"], net_difference=int(diff.sum()))
 
 
 def valid_invalid_vs_ballots(t: Tally) -> list[Finding]:
-    valid, invalid, ballots = _num(t, "valid"), _num(t, "invalid"), _num(t, "ballots")
-    if valid is None or invalid is None or ballots is None:
+    if not (_present(t, "valid") and _present(t, "invalid") and _present(t, "ballots")):
         return []
-    diff = valid + invalid - ballots
-    mask = (diff.fillna(0) != 0).to_numpy()
+    (valid, v_na), (invalid, i_na), (ballots, b_na) = _iv(t, "valid"), _iv(t, "invalid"), _iv(t, "ballots")
+    diff = np.where(v_na | i_na | b_na, 0, valid + invalid - ballots)
+    mask = diff != 0
     return _finding(t, mask, "valid-invalid-ne-ballots", "warning", "Valid + invalid ≠ ballots",
                     "{n} rows: valid plus invalid votes differ from the ballots counted",
-                    extra=["valid", "invalid", "ballots"], net_difference=int(diff.fillna(0).sum()))
+                    extra=["valid", "invalid", "ballots"], net_difference=int(diff.sum()))
 
 
 def ballots_vs_registered(t: Tally) -> list[Finding]:
     """Votes above registered electors; votes = the larger of ballots and the candidates' sum."""
-    reg = _num(t, "registered")
-    if reg is None:
+    if not _present(t, "registered"):
         return []
-    cand = _cands(t).sum(axis=1, min_count=1)
-    ballots = _num(t, "ballots")
-    voted = cand if ballots is None else pd.concat([ballots, cand], axis=1).max(axis=1, skipna=True)
-    mask = ((voted - reg).fillna(0) > 0).to_numpy() & reg.notna().to_numpy()
+    reg, reg_na = _iv(t, "registered")
+    cand, cand_na = _cand_sum(t)
+    if _present(t, "ballots"):
+        ballots, b_na = _iv(t, "ballots")
+        voted = np.where(b_na, cand, np.where(cand_na, ballots, np.maximum(ballots, cand)))
+        voted_na = b_na & cand_na
+    else:
+        voted, voted_na = cand, cand_na
+    mask = ~voted_na & ~reg_na & (voted - reg > 0)
     return _finding(t, mask, "votes-gt-registered", "error", "More votes than registered electors",
                     "{n} rows have more votes (ballots or candidates' votes, whichever is larger) than "
                     "registered electors", extra=["registered"])
 
 
 def candidates_vs_ballots(t: Tally) -> list[Finding]:
-    ballots = _num(t, "ballots")
-    if ballots is None:
+    if not _present(t, "ballots"):
         return []
-    cand = _cands(t).sum(axis=1, min_count=1)
-    diff = cand - ballots
-    mask = (diff.fillna(0) > 0).to_numpy()
+    cand, cand_na = _cand_sum(t)
+    ballots, b_na = _iv(t, "ballots")
+    diff = np.where(cand_na | b_na, 0, cand - ballots)
+    mask = diff > 0
     return _finding(t, mask, "candidates-gt-ballots", "error", "More candidate votes than ballots",
                     "{n} rows: the candidates' votes add up to more than the ballots counted",
                     extra=["ballots"], net_excess=int(diff[mask].sum()) if mask.any() else 0)
@@ -180,9 +269,14 @@ CHECKS: list[Callable[[Tally], list[Finding]]] = [
 
 
 def run_checks(t: Tally) -> list[Finding]:
+    global _shared
     out: list[Finding] = []
-    for check in CHECKS:
-        out.extend(check(t))
+    _shared = {"data": t.data}  # count columns extracted once for all checks
+    try:
+        for check in CHECKS:
+            out.extend(check(t))
+    finally:
+        _shared = None
     return out
 
 
