@@ -205,3 +205,18 @@ def test_cli_unknown_test_is_a_one_line_error():
 
     with pytest.raises(ForensicsError, match="unknown test 'benford'"):
         resolve_tests(["benford"])
+
+
+def test_every_test_has_a_method_page_and_a_row_in_the_guide():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    guide = (docs / "forensics.md").read_text(encoding="utf-8")
+    for slug in TESTS:
+        page = docs / "methods" / f"{slug}.md"
+        assert page.is_file(), page
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith(f"# {slug}")
+        assert f"`{slug}`" in guide
+        if slug not in ("hard-checks",):
+            assert "Citation" in text
