@@ -257,3 +257,69 @@ def test_doubling_every_count_doubles_every_difference(tp):
     assert set(d1) == set(d2)
     for u in d1:
         assert d2[u] == tuple(2 * v for v in d1[u])
+
+
+# --- the fast paths give the same answers as the general ones ------------------------------------
+def _big_pair(n: int = 1500):
+    """One file, two tallies: the same unit ids in the same order, area codes in runs, some gaps."""
+    rng = np.random.default_rng(7)
+    rows_o, rows_i = [], []
+    for k in range(n):
+        st_, ce = f"{k // 500:02d}", f"{k // 25:03d}"
+        a, b, c = (int(v) for v in rng.integers(0, 300, 3))
+        uid = f"{ce}-{k % 25:02d}"
+        rows_o.append(unit(uid, st_, ce, a, b, c, 400))
+        da = int(rng.integers(-2, 3)) if k % 37 == 0 else 0
+        ind = unit(uid, st_, ce, a + da, b, c, 400)
+        if k % 101 == 0:
+            ind.update(A=None, B=None, C=None)          # present without figures
+        rows_i.append(ind)
+    rows_o[3]["state_code"] = None                       # a missing area code inside a run
+    rows_i[3]["state_code"] = None
+    return rows_o, rows_i
+
+
+def _snapshot(r) -> dict:
+    d = r.to_dict(rollup_levels=list(r.rollups))
+    d["_frames"] = {lv: r.rollups[lv].to_dict("list") for lv in r.rollups}
+    d["_disc"] = r.discrepancies.to_dict("list")
+    d["_one"] = r.one_side.to_dict("list")
+    return d
+
+
+def test_identity_alignment_matches_the_general_alignment():
+    rows_o, rows_i = _big_pair()
+    fast = reconcile(make_tally(rows_o, source="off"), make_tally(rows_i, source="ind", kind="independent"))
+    # the same rows in another order take the general path (factorised union of the ids)
+    perm = list(range(len(rows_i)))[::-1]
+    slow = reconcile(make_tally(rows_o, source="off"),
+                     make_tally([rows_i[p] for p in perm], source="ind", kind="independent"))
+    assert fast.units["differing"] > 0 and fast.units["only_official"] > 0
+    a, b = _snapshot(fast), _snapshot(slow)
+    for key in ("units", "totals", "margin", "discrepancies", "one_side_only", "rollups", "findings", "_frames",
+                "_disc", "_one"):
+        assert a[key] == b[key], key
+
+
+def test_identity_alignment_still_refuses_duplicate_ids():
+    rows_o, rows_i = _big_pair(1200)
+    rows_o[10]["unit_id"] = rows_o[11]["unit_id"]
+    rows_i[10]["unit_id"] = rows_i[11]["unit_id"]
+    with pytest.raises(InputError, match="duplicate unit_id"):
+        reconcile(make_tally(rows_o, source="off"), make_tally(rows_i, source="ind", kind="independent"))
+
+
+def test_run_factorisation_equals_pandas_factorize():
+    from electcheck.compare.align import _factorize
+
+    vals = (["b"] * 700 + [None] * 300 + ["a"] * 400 + ["b"] * 200 + [None] * 5 + ["c"] * 900)
+    s = pd.Series(vals, dtype="string")
+    codes, uniq = _factorize(s)
+    ref_codes, ref_uniq = pd.factorize(s, use_na_sentinel=True)
+    assert np.array_equal(codes, np.asarray(ref_codes)) and list(uniq) == list(ref_uniq)
+
+
+def test_rollups_are_built_on_demand_with_known_sizes():
+    r = reconcile(*pair())
+    assert r.rollups.rows("state") == len(r.rollups["state"]) == 2
+    assert list(r.rollups) == ["state", "centre", "nation"] and len(r.rollups) == 3

@@ -88,7 +88,8 @@ class Codes:
                 if new.any():
                     idx[new] = len(uniques) + np.arange(int(new.sum()))
                     uniques = np.concatenate([uniques, us[new]])
-                codes[need] = np.where(cs >= 0, idx[np.where(cs >= 0, cs, 0)], -1)
+                if len(us):   # (else every needed value is missing: the codes stay -1)
+                    codes[need] = np.where(cs >= 0, idx[np.where(cs >= 0, cs, 0)], -1)
         self._codes, self._uniques = codes, uniques
         self._on_o = np.zeros(len(uniques), bool)
         self._on_o[co[co >= 0]] = True
