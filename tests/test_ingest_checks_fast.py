@@ -90,3 +90,12 @@ def test_all_distinct_never_claims_distinct_keys_that_repeat():
             arr = arr.slice(rnd.randint(0, n // 2))
         got = checks._all_distinct(arr)
         assert got is None or got == (len(set(arr.to_pylist())) == len(arr))
+
+
+def test_parallel_checks_give_the_same_findings_in_the_same_order(monkeypatch):
+    t = _tally(random.Random(99), 5_000, 3, with_fields=True)
+    monkeypatch.setattr(checks, "PARALLEL_ROWS", 10**9)
+    one = [f.to_dict() for f in checks.run_checks(t)]
+    monkeypatch.setattr(checks, "PARALLEL_ROWS", 1)
+    two = [f.to_dict() for f in checks.run_checks(t)]
+    assert one == two and one

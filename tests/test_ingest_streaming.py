@@ -127,3 +127,17 @@ def test_sha256_is_of_the_bytes_on_disk(tmp_path):
     p = _write(tmp_path, "s.csv.gz", HEADER + "".join(_lines(100)))
     r = ingest(p, mapping=MAP)
     assert r.tally.meta.inputs[0].sha256 == sha256_file(p)
+
+
+def test_parallel_build_gives_the_same_tally(tmp_path, monkeypatch):
+    from electcheck.ingest import build
+
+    lines = _lines(3_000)
+    p = _write(tmp_path, "par.csv", HEADER + "".join(lines[:100] + ["999,1,x,abc,2,3\n", ",,,,,\n"] + lines[100:]))
+    monkeypatch.setattr(build, "PARALLEL_ROWS", 10**9)
+    one = ingest(p, mapping=MAP)
+    monkeypatch.setattr(build, "PARALLEL_ROWS", 1)
+    two = ingest(p, mapping=MAP)
+    pd.testing.assert_frame_equal(one.tally.data, two.tally.data)
+    assert [q.to_dict() for q in one.report.quarantine] == [q.to_dict() for q in two.report.quarantine]
+    assert len(one.report.quarantine) == 2

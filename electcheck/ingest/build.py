@@ -21,6 +21,8 @@ from ..sources.readers import RawTable
 
 REASON_HUGE = "absurdly large count (more than 10^15)"
 HINT_HUGE = "Check the cell for a typo or a merged number; a count cannot exceed any electorate"
+#: from this many rows, independent steps run on two threads
+PARALLEL_ROWS = 100_000
 HINT_NUMBER = "Expected a whole number of votes; fix the cell or leave it empty if there is no figure"
 
 
@@ -199,9 +201,18 @@ def build_tally(raw: RawTable, m: Mapping, inputs: list[InputFile], report: Inge
     raw = apply_select(raw, m, report)
     raw.cells = apply_text_repair(raw.cells, m)
     sources = resolve_headers(raw, m)
-    values, bad, quarantine, groupings = parse_count_columns(raw, sources, m.locale)
+    if len(raw.cells) >= PARALLEL_ROWS:  # text columns on a second thread (Arrow kernels, no GIL)
+        from concurrent.futures import ThreadPoolExecutor
 
-    keys = build_keys(raw.cells, m, raw.file)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="electcheck-build") as ex:
+            f_keys = ex.submit(build_keys, raw.cells, m, raw.file)
+            f_levels = ex.submit(build_hierarchy, raw.cells, m, raw.file)
+            values, bad, quarantine, groupings = parse_count_columns(raw, sources, m.locale)
+            keys, levels = f_keys.result(), f_levels.result()
+    else:
+        values, bad, quarantine, groupings = parse_count_columns(raw, sources, m.locale)
+        keys, levels = build_keys(raw.cells, m, raw.file), build_hierarchy(raw.cells, m, raw.file)
+
     no_key = keys.isna().to_numpy() & ~bad
     for i in np.flatnonzero(no_key):
         quarantine.append(QuarantinedRow(raw.file, int(raw.row_numbers[i]), ", ".join(p.column for p in m.key),
@@ -213,7 +224,7 @@ def build_tally(raw: RawTable, m: Mapping, inputs: list[InputFile], report: Inge
     report.quarantine.extend(quarantine)
 
     data = {"unit_id": keys}
-    data.update(build_hierarchy(raw.cells, m, raw.file))
+    data.update(levels)
     for f in COUNT_FIELDS:
         if f in values:
             data[f] = values[f]

@@ -59,20 +59,23 @@ def _matches_total(s: pd.Series) -> np.ndarray:
 # Each check reads the count columns as (values with 0 for missing, missing mask); within
 # run_checks they are extracted once per column and shared.
 
-_shared: dict | None = None
+_caches: dict[int, dict] = {}  # id(tally.data) -> arrays, only while run_checks runs
+
+
+def _cache(t: Tally) -> dict:
+    c = _caches.get(id(t.data))
+    return c if c is not None and c["data"] is t.data else {}
 
 
 def _iv(t: Tally, col: str) -> tuple[np.ndarray, np.ndarray]:
     """(values as int64 with 0 where missing, missing mask) of a count column."""
-    key = ("iv", col)
-    if _shared is not None and _shared.get("data") is t.data and key in _shared:
-        return _shared[key]
+    cache, key = _cache(t), ("iv", col)
+    if key in cache:
+        return cache[key]
     s = t.data[col]
     na = s.isna().to_numpy(dtype=bool)
     vals = s.to_numpy(dtype=np.int64, na_value=0) if na.any() else s.to_numpy(dtype=np.int64)
-    out = (vals, na)
-    if _shared is not None and _shared.get("data") is t.data:
-        _shared[key] = out
+    cache[key] = out = (vals, na)
     return out
 
 
@@ -88,13 +91,11 @@ def _cand_matrix(t: Tally) -> tuple[np.ndarray, np.ndarray]:
 
 def _cand_sum(t: Tally) -> tuple[np.ndarray, np.ndarray]:
     """Row sums of the candidates' votes and where all of them are missing (sum(min_count=1))."""
-    key = ("cand_sum",)
-    if _shared is not None and _shared.get("data") is t.data and key in _shared:
-        return _shared[key]
+    cache, key = _cache(t), ("cand_sum",)
+    if key in cache:
+        return cache[key]
     vals, na = _cand_matrix(t)
-    out = (vals.sum(axis=1), na.all(axis=1) if vals.shape[1] else np.ones(len(vals), dtype=bool))
-    if _shared is not None and _shared.get("data") is t.data:
-        _shared[key] = out
+    cache[key] = out = (vals.sum(axis=1), na.all(axis=1) if vals.shape[1] else np.ones(len(vals), dtype=bool))
     return out
 
 
@@ -268,16 +269,28 @@ CHECKS: list[Callable[[Tally], list[Finding]]] = [
 ]
 
 
+#: checks that scan text columns (Arrow and numpy, without the GIL): on a large tally they
+#: run on a second thread while the arithmetic checks run on this one.
+_TEXT_CHECKS = (duplicate_keys, total_rows)
+PARALLEL_ROWS = 100_000
+
+
 def run_checks(t: Tally) -> list[Finding]:
-    global _shared
-    out: list[Finding] = []
-    _shared = {"data": t.data}  # count columns extracted once for all checks
+    key = id(t.data)
+    _caches[key] = {"data": t.data}  # count columns extracted once for all checks
     try:
-        for check in CHECKS:
-            out.extend(check(t))
+        side = [c for c in CHECKS if c in _TEXT_CHECKS] if len(t.data) >= PARALLEL_ROWS else []
+        if not side:
+            return [f for check in CHECKS for f in check(t)]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="electcheck-checks") as ex:
+            futures = {c: ex.submit(c, t) for c in side}
+            done = {c: c(t) for c in CHECKS if c not in futures}
+            done.update({c: f.result() for c, f in futures.items()})
+        return [f for check in CHECKS for f in done[check]]
     finally:
-        _shared = None
-    return out
+        _caches.pop(key, None)
 
 
 def grouping_findings(groupings: dict[str, str], file: str) -> list[Finding]:
