@@ -220,3 +220,19 @@ def test_every_test_has_a_method_page_and_a_row_in_the_guide():
         assert f"`{slug}`" in guide
         if slug not in ("hard-checks",):
             assert "Citation" in text
+
+
+def test_cli_csv_header_and_fail_on(tmp_path):
+    t = clean_tally(n=800)
+    t.data.loc[5, "a"] = t.data.loc[5, "a"] + 2
+    src = tmp_path / "t.parquet"
+    t.to_parquet(src)
+    args = ["forensics", str(src), "--tests", "hard-checks,first-digit", "--resamples", "19", "-q"]
+    r = runner.invoke(app, args + ["--format", "csv"])
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "test,scope,subject,statistic,p,q,calibration,note"
+    assert lines[1] == "hard-checks,national,VOTES_GT_REGISTERED,0,,,no p-value (count),"
+    assert lines[4] == "hard-checks,national,SUM_CANDIDATES,1,,,no p-value (count),"
+    assert runner.invoke(app, args + ["--fail-on", "flags"]).exit_code == 1
+    assert runner.invoke(app, args + ["--fail-on", "significant"]).exit_code == 0

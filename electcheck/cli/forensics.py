@@ -137,6 +137,8 @@ def forensics(
     power_reps: int = typer.Option(10, "--power-reps", help="Planted elections per scenario in --power."),
     list_: bool = typer.Option(False, "--list", help="List the tests (slug and summary) and exit."),
     flags_csv: Optional[Path] = typer.Option(None, "--flags-csv", help="Write the ranked station list here (CSV)."),
+    fail_on: str = typer.Option("none", "--fail-on",
+                                help="Exit 1 when: 'significant' (any q ≤ 0.05) or 'flags' (any unit listed)."),
     fmt: Format = FormatOpt,
     output: str = OutputOpt,
     quiet: bool = QuietOpt,
@@ -188,3 +190,7 @@ def forensics(
         emit(md, output)
     else:
         emit(_text(report), output)
+    if fail_on not in ("none", "significant", "flags"):
+        raise InputError(f"--fail-on must be none, significant or flags (got {fail_on!r})")
+    if (fail_on == "significant" and report.significant()) or (fail_on == "flags" and len(report.flags)):
+        raise typer.Exit(1)
