@@ -124,16 +124,48 @@ _STRING = pd.StringDtype("pyarrow")
 
 
 def _series(arr: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
-    """An Arrow string array as a pandas string Series, in one piece (later steps take rows cheaply)."""
-    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks > 1:
-        arr = pa.chunked_array([arr.combine_chunks()], type=arr.type)
+    """An Arrow string array as a pandas string Series (no copy)."""
     return pd.Series(arr.to_pandas(types_mapper={pa.large_string(): _STRING, pa.string(): _STRING}.get),
                      index=index, dtype=_STRING)
 
 
+_SPACE_BYTES = np.zeros(256, dtype=bool)
+_SPACE_BYTES[[9, 10, 11, 12, 13, 32]] = True
+_SPACE_BYTES[128:] = True  # a non-ASCII byte may belong to a Unicode space: trim to be sure
+
+
+def _may_need_trim(arr: pa.ChunkedArray) -> bool:
+    """Does any cell start or end with whitespace? Reads only each cell's first and last byte."""
+    for chunk in arr.chunks:
+        if chunk.type != pa.large_string() or len(chunk) == 0:
+            if len(chunk) and chunk.type != pa.large_string():
+                return True
+            continue
+        bufs = chunk.buffers()
+        off = np.frombuffer(bufs[1], dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+        if bufs[2] is None:
+            continue
+        data = np.frombuffer(bufs[2], dtype=np.uint8)
+        nonempty = off[1:] > off[:-1]
+        if not nonempty.all():
+            first, last = off[:-1][nonempty], off[1:][nonempty] - 1
+        else:
+            first, last = off[:-1], off[1:] - 1
+        if _SPACE_BYTES[data[first]].any() or _SPACE_BYTES[data[last]].any():
+            return True
+    return False
+
+
+def _trim(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.utf8_trim_whitespace(arr) if _may_need_trim(arr) else arr
+
+
 def _strip(s: pd.Series) -> pd.Series:
-    """Names trimmed of surrounding whitespace, in Arrow."""
-    return _series(pc.utf8_trim_whitespace(_arrow_strings(s)), s.index)
+    """Names trimmed of surrounding whitespace, in Arrow (only when a cell needs it)."""
+    arr = _arrow_strings(s)
+    out = _trim(arr)
+    return s if out is arr and isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" \
+        and s.dtype.na_value is pd.NA else _series(out, s.index)
 
 
 def _pad(s: pd.Series, width: int | None) -> pd.Series:
@@ -142,7 +174,7 @@ def _pad(s: pd.Series, width: int | None) -> pd.Series:
     Works on the Arrow array; trimming is one pass (cheaper than testing first), the
     other steps run only when some cell needs them (large files).
     """
-    arr = pc.utf8_trim_whitespace(_arrow_strings(s))
+    arr = _trim(_arrow_strings(s))
     if pc.any(pc.match_substring(arr, ".")).as_py():
         arr = pc.replace_substring_regex(arr, r"\.0+$", "")
     if width:

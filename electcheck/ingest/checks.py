@@ -107,10 +107,15 @@ def _present(t: Tally, col: str) -> bool:
 # --- findings --------------------------------------------------------------------------
 
 def _examples(t: Tally, idx: np.ndarray, extra: list[str] | None = None) -> list[dict]:
-    cols = ["unit_id", "source_row", *(extra or [])]
-    sub = t.data[[c for c in cols if c in t.data.columns]].iloc[idx[:MAX_EXAMPLES]]
-    return [{k: (None if pd.isna(v) else (int(v) if isinstance(v, (np.integer,)) else v))
-             for k, v in row.items()} for row in sub.to_dict("records")]
+    cols = [c for c in ("unit_id", "source_row", *(extra or [])) if c in t.data.columns]
+    series = {c: t.data[c] for c in cols}  # cell by cell: no take over many Arrow chunks
+    return [{c: _plain(series[c].iat[int(i)]) for c in cols} for i in idx[:MAX_EXAMPLES]]
+
+
+def _plain(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return int(v) if isinstance(v, (np.integer,)) else v
 
 
 def _finding(t: Tally, mask: np.ndarray, code: str, severity: str, title: str, message: str,
@@ -126,24 +131,18 @@ def _finding(t: Tally, mask: np.ndarray, code: str, severity: str, title: str, m
                     evidence={"count": n, "examples": _examples(t, idx, extra), **evidence})]
 
 
-def _all_distinct(arr) -> bool | None:
-    """True when every string differs, without a hash table: keys of up to 16 bytes are packed
-    into two 64-bit words, mixed into one, sorted, and neighbours compared. Distinct hashes
-    prove distinct keys; None (undecided) on equal hashes, nulls or longer keys."""
-    import pyarrow as pa
-
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    n = len(arr)
-    if n < 2 or arr.null_count or arr.type != pa.large_string():
-        return None
-    bufs = arr.buffers()
-    off = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
+def _key_hashes(chunk) -> np.ndarray | None:
+    """64-bit hashes of the strings of one Arrow chunk (None if a string is longer than 16 bytes)."""
+    n = len(chunk)
+    bufs = chunk.buffers()
+    off = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=chunk.offset * 8)
     ln = np.diff(off)
-    if ln.max() > 16:
+    if n and ln.max() > 16:
         return None
     start, end = int(off[0]), int(off[-1])
     padded = np.zeros(end - start + 16, dtype=np.uint8)
-    padded[: end - start] = np.frombuffer(bufs[2], dtype=np.uint8, count=end - start, offset=start)
+    if end > start:
+        padded[: end - start] = np.frombuffer(bufs[2], dtype=np.uint8, count=end - start, offset=start)
     # 8 bytes from any byte offset (unaligned view with a 1-byte stride)
     words = np.ndarray(shape=(end - start + 9,), dtype="<u8", buffer=padded, strides=(1,))
     first = off[:-1] - start
@@ -153,7 +152,25 @@ def _all_distinct(arr) -> bool | None:
     full = np.uint64(0xFFFFFFFFFFFFFFFF)
     w0 &= np.where(keep0 == 64, full, (np.uint64(1) << np.minimum(keep0, np.uint64(63))) - np.uint64(1))
     w1 &= np.where(keep1 == 64, full, (np.uint64(1) << np.minimum(keep1, np.uint64(63))) - np.uint64(1))
-    h = (w0 * np.uint64(0x9E3779B97F4A7C15)) ^ ((w1 + ln.astype(np.uint64)) * np.uint64(0xC2B2AE3D27D4EB4F))
+    return (w0 * np.uint64(0x9E3779B97F4A7C15)) ^ ((w1 + ln.astype(np.uint64)) * np.uint64(0xC2B2AE3D27D4EB4F))
+
+
+def _all_distinct(arr) -> bool | None:
+    """True when every string differs, without a hash table: keys of up to 16 bytes are packed
+    into two 64-bit words, mixed into one, sorted, and neighbours compared. Distinct hashes
+    prove distinct keys; None (undecided) on equal hashes, nulls or longer keys."""
+    import pyarrow as pa
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if len(arr) < 2 or arr.null_count or arr.type != pa.large_string():
+        return None
+    parts = []
+    for chunk in chunks:
+        h = _key_hashes(chunk)
+        if h is None:
+            return None
+        parts.append(h)
+    h = np.concatenate(parts) if len(parts) > 1 else parts[0]
     h.sort()
     return True if not (h[1:] == h[:-1]).any() else None
 
