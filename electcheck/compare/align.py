@@ -1,7 +1,10 @@
 """Unit alignment on ``unit_id``, and why a unit is on one side only.
 
-Both frames are reindexed on the sorted union of their keys (vectorised; no
-loop per unit). A unit "has figures" on a side when at least one compared
+Both frames are placed on the union of their keys, in order of first appearance
+(one factorisation; no loop per unit). When both list the same ids in the same
+order — one file holding two tallies, as Indonesia's — the alignment is the
+identity: one hash pass checks that the ids are unique and nothing is moved.
+Values are held column by column (float64, NaN = no figure). A unit "has figures" on a side when at least one compared
 candidate count is present there: a row that is in the file with empty counts
 is *present without figures*, which is not the same as *absent from the file*.
 
