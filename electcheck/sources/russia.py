@@ -86,8 +86,8 @@ def mapping_for(year: int, header: list[str]) -> Mapping:
         issued = _find(header, "Число бюллетеней, выданных участникам")
     else:
         ballots = _find(header, "в переносных ящиках", "в стационарных ящиках")
-        issued = _find(header, "досрочно", "в помещении для голосования", "вне помещения")
-        issued = [h for h in issued if "бюллетен" in h]
+        # early + inside + outside; wording varies ("в день голосования", "в помещениях", double spaces)
+        issued = [h for h in header if "бюллетен" in h and "выданных" in h and "открепительн" not in h]
     invalid = [h for h in header if h.startswith("Число недействительных")]
     valid = [h for h in header if h.startswith("Число действительных")]
     cand_cols = [h for h in header if h not in GEOGRAPHY and not h.startswith("Число")]
@@ -115,7 +115,8 @@ def mapping_for(year: int, header: list[str]) -> Mapping:
         key=[KeyPart("region"), KeyPart("tik_code" if "tik" in header else "region"), KeyPart("uik_no")],
         key_sep="|",
         # the CEC reports turnout as ballots issued / registered
-        notes={"year": year, "turnout_numerator": "issued"} if issued else {"year": year}, origin=f"russia-{year}",
+        # (2020 has no early/inside/outside split; the provenance reads turnout from ballots in boxes)
+        notes={"year": year, "turnout_numerator": "issued"} if issued and year != 2020 else {"year": year}, origin=f"russia-{year}",
         derive=[],
     )
 
