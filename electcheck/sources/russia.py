@@ -83,7 +83,9 @@ def mapping_for(year: int, header: list[str]) -> Mapping:
                        "Число участников голосования, вкл")
     if year == 2020:
         ballots = _find(header, "содержащихся в ящиках")
-        issued = _find(header, "Число бюллетеней, выданных участникам")
+        # "issued to participants" is not split into early/inside/outside as in other years; the
+        # provenance reads 2020 turnout from ballots in boxes, so no `issued` column is kept
+        issued = []
     else:
         ballots = _find(header, "в переносных ящиках", "в стационарных ящиках")
         # early + inside + outside; wording varies ("в день голосования", "в помещениях", double spaces)
@@ -115,8 +117,7 @@ def mapping_for(year: int, header: list[str]) -> Mapping:
         key=[KeyPart("region"), KeyPart("tik_code" if "tik" in header else "region"), KeyPart("uik_no")],
         key_sep="|",
         # the CEC reports turnout as ballots issued / registered
-        # (2020 has no early/inside/outside split; the provenance reads turnout from ballots in boxes)
-        notes={"year": year, "turnout_numerator": "issued"} if issued and year != 2020 else {"year": year}, origin=f"russia-{year}",
+        notes={"year": year, "turnout_numerator": "issued"} if issued else {"year": year}, origin=f"russia-{year}",
         derive=[],
     )
 
