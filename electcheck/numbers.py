@@ -164,13 +164,20 @@ def _arrow_strings(cells: pd.Series) -> pa.ChunkedArray:
 
 
 def _to_int64_array(values: pa.ChunkedArray | pa.Array) -> pd.arrays.IntegerArray:
-    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    if values.null_count:
-        mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-        data = np.asarray(values.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    else:
-        mask = np.zeros(len(values), dtype=bool)
-        data = np.array(values.to_numpy(zero_copy_only=False), dtype=np.int64)  # a writable copy
+    """Arrow int64 → pandas Int64, written chunk by chunk into one numpy array (one copy)."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    n = len(values)
+    data = np.empty(n, dtype=np.int64)
+    mask = np.zeros(n, dtype=bool)
+    pos = 0
+    for c in chunks:
+        k = len(c)
+        if c.null_count:
+            data[pos:pos + k] = c.fill_null(0).to_numpy(zero_copy_only=False)
+            mask[pos:pos + k] = c.is_null().to_numpy(zero_copy_only=False)
+        elif k:
+            data[pos:pos + k] = c.to_numpy(zero_copy_only=False)
+        pos += k
     return pd.arrays.IntegerArray(data, mask)
 
 

@@ -22,6 +22,25 @@ TOTAL_WORDS = re.compile(r"^\s*(grand\s+)?(total(es)?|total general|suma total|s
 
 
 _CODE_CHARS = "0123456789 .,_/-"
+_CODE_BYTES = np.zeros(256, dtype=bool)
+_CODE_BYTES[list(_CODE_CHARS.encode())] = True
+
+
+def _only_code_chars(arr) -> bool:
+    """Every cell made of digits and separators only (one pass over the bytes, no copies)."""
+    import pyarrow as pa
+
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]):
+        if chunk.type != pa.large_string():
+            return False
+        if len(chunk) == 0 or chunk.buffers()[2] is None:
+            continue
+        bufs = chunk.buffers()
+        off = np.frombuffer(bufs[1], dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+        data = np.frombuffer(bufs[2], dtype=np.uint8, count=int(off[-1] - off[0]), offset=int(off[0]))
+        if not _CODE_BYTES[data].all():
+            return False
+    return True
 
 
 def _matches_total(s: pd.Series) -> np.ndarray:
@@ -35,8 +54,7 @@ def _matches_total(s: pd.Series) -> np.ndarray:
     if len(arr) > 10_000:
         sample = arr.slice(0, 10_000)
         # codes made of digits and separators only cannot be a label (one cheap pass)
-        if (pc.max(pc.utf8_length(pc.utf8_ltrim(sample, characters=_CODE_CHARS))).as_py() or 0) == 0 and \
-                (pc.max(pc.utf8_length(pc.utf8_ltrim(arr, characters=_CODE_CHARS))).as_py() or 0) == 0:
+        if _only_code_chars(sample) and _only_code_chars(arr):
             return np.zeros(len(s), dtype=bool)
         # place names repeat: test each distinct value once
         if len(pc.unique(sample)) < 2_500:
@@ -73,20 +91,30 @@ def _iv(t: Tally, col: str) -> tuple[np.ndarray, np.ndarray]:
     if key in cache:
         return cache[key]
     s = t.data[col]
-    na = s.isna().to_numpy(dtype=bool)
-    vals = s.to_numpy(dtype=np.int64, na_value=0) if na.any() else s.to_numpy(dtype=np.int64)
+    arr = s.array
+    if isinstance(arr, pd.arrays.IntegerArray):  # the Tally's Int64: values and mask as they are
+        na = np.asarray(arr._mask, dtype=bool)
+        data = np.asarray(arr._data).astype(np.int64, copy=False)
+        vals = np.where(na, 0, data) if na.any() else data
+    else:
+        na = s.isna().to_numpy(dtype=bool)
+        vals = s.to_numpy(dtype=np.int64, na_value=0) if na.any() else s.to_numpy(dtype=np.int64)
     cache[key] = out = (vals, na)
     return out
 
 
 def _cand_matrix(t: Tally) -> tuple[np.ndarray, np.ndarray]:
     """Candidates' votes as an (n, k) int64 matrix (0 where missing) and the missing mask."""
+    cache, key = _cache(t), ("cand_matrix",)
+    if key in cache:
+        return cache[key]
     ids = t.candidate_ids
     n = len(t.data)
     if not ids:
         return np.zeros((n, 0), dtype=np.int64), np.zeros((n, 0), dtype=bool)
     pairs = [_iv(t, c) for c in ids]
-    return np.column_stack([v for v, _ in pairs]), np.column_stack([m for _, m in pairs])
+    cache[key] = out = (np.column_stack([v for v, _ in pairs]), np.column_stack([m for _, m in pairs]))
+    return out
 
 
 def _cand_sum(t: Tally) -> tuple[np.ndarray, np.ndarray]:
