@@ -323,3 +323,12 @@ def test_rollups_are_built_on_demand_with_known_sizes():
     r = reconcile(*pair())
     assert r.rollups.rows("state") == len(r.rollups["state"]) == 2
     assert list(r.rollups) == ["state", "centre", "nation"] and len(r.rollups) == 3
+
+
+def test_two_empty_tallies_give_empty_rollups_not_a_crash():
+    o, i = pair()
+    o.data, i.data = o.data.iloc[:0], i.data.iloc[:0]
+    r = reconcile(o, i)
+    assert r.units["matched"] == 0 and r.discrepancies.empty
+    assert list(r.rollups) == ["state", "centre", "nation"] and len(r.rollups["state"]) == 0
+    assert int(r.rollups["nation"]["units_official"].iloc[0]) == 0

@@ -256,6 +256,11 @@ def rollups(al: Aligned, D: np.ndarray, differ: np.ndarray, effect: np.ndarray, 
             np.full((1, len(colnames)), np.nan)
         if not n:
             nat[0, [j for j, c in enumerate(colnames) if c in UNIT_COUNTS]] = 0
+            for lv, kc in keys:     # no unit: each level is an empty table
+                names = np.empty(0, object) if (lv in al.hierarchy and kc != lv) else None
+                empty = _frame(lv, np.empty(0, object), names, colnames, np.empty((0, len(colnames))),
+                               winner, runner, kc)
+                out.add(lv, 0, lambda empty=empty: empty)
     out.add(NATION, 1, lambda: _frame(NATION, np.array([NATION], dtype=object), None, colnames, nat,
                                       winner, runner, None))
     return out
