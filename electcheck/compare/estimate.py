@@ -157,7 +157,8 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
         # units in stratum order once; each stratum is then a slice (a view, no gather per stratum)
         y_s, x_s = y[order], x[order]
         groups = {str(fu[sc[b]]): (bounds[j], bounds[j + 1]) for j, b in enumerate(starts)}
-        R_nat = y.sum(axis=0) / x.sum() if np.nansum(x) > 0 else None
+        y_total = y.sum(axis=0)          # the counted totals too (computed once)
+        R_nat = y_total / x.sum() if np.nansum(x) > 0 else None
         for h in population.index:
             N_h = int(population.at[h, "N"])
             X_h = population.at[h, "X"]
@@ -191,7 +192,7 @@ def ratio_estimate(y: np.ndarray, x: np.ndarray, strata: np.ndarray | None, labe
                       if methods <= {"ratio", "national ratio (no covered units)"}
                       else "stratified by " + strata_level + " (ratio where electors known, expansion elsewhere)")
     moe = confidence_z * np.sqrt(var) if var_known else None
-    counted = y.sum(axis=0)
+    counted = y_total if stratified else y.sum(axis=0)
     res = {c: int(round(total[j])) for j, c in enumerate(cols)}
     moe_d = {c: (int(round(moe[j])) if moe is not None else None) for j, c in enumerate(cols)}
     est_c = {c: res[c] for c in labels}
