@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -173,32 +174,62 @@ def venezuela(tmp_path_factory):
 def test_venezuela_leads_with_the_findings(venezuela):
     audit, out = venezuela
     h = audit.headlines
-    assert h[0]["kind"] == "bound"
-    assert h[0]["text"].startswith("The declared result cannot be reached from the tally sheets")
-    assert "6,408,844" in h[0]["text"] and "3,316,142" in h[0]["text"] and "7,303,480" in h[0]["text"]
     kinds = [x["kind"] for x in h]
-    assert kinds.index("claims") < kinds.index("round") < kinds.index("forensics")
-    claims = next(x for x in h if x["kind"] == "claims")["text"]
-    assert "“7.3 million” is supported" in claims and "“3.3 million” is supported" in claims
-    assert "38 percentage points" in claims
-    rnd = next(x for x in h if x["kind"] == "round")["text"]
-    assert "cne-bulletin-1" in rnd and "51.2 %" in rnd
-    fx = next(x for x in h if x["kind"] == "forensics")["text"]
-    assert "not prove" in fx
+    assert kinds[:4] == ["bound", "claims", "round", "forensics"]
+    assert kinds.count("bound") == 1  # both bulletins in one headline
+    bound = h[0]["text"]
+    assert bound.startswith("The declared result cannot be reached from the tally sheets. CNE bulletin 2 (2 August) "
+                            "declared Maduro 6,408,844 votes and González 5,326,104.")
+    for n in ("7,303,480", "3,316,142", "3,349,293", "6,665,435", "638,045", "1,977,376", "83.5 %"):
+        assert n in bound, n
+    # bulletin 1 in one sentence, after bulletin 2
+    assert bound.index("CNE bulletin 1 (29 July), with Maduro 5,150,092 and González 4,445,978") > bound.index("1,977,376")
+    assert "2,857,502" in bound
+    claims = h[1]["text"]
+    assert "“7.3 million” (González's votes) is supported: the data give 7,303,480" in claims
+    assert "“3.3 million” (Maduro's votes) is supported: the data give 3,316,142" in claims
+    assert ("“almost 38 percentage points” (González's margin over Maduro) is misleading: the data give 36.62 points"
+            in claims) and "two leading candidates' votes (37.55)" in claims
+    rnd = h[2]["text"]
+    assert rnd.startswith("CNE bulletin 1 (29 July): every count is exactly the total (10,058,774) times a percentage")
+    assert "Maduro 5,150,092 = 51.2 %" in rnd and "computed from percentages" in rnd
+    fx = h[3]["text"]
+    assert "Benjamini–Hochberg correction over a family of" in fx and "national scope only" in fx
+    assert "not prove" in fx and "not proof" in fx and "None is significant" in fx
+    fam = audit.sections["forensics"]["family"]
+    assert f"a family of {fam['size']} p-values" in fx
+    html = (out / "report.html").read_text()
+    assert html.index("The declared result cannot be reached") < html.index("every count is exactly the total") \
+        < html.index("Forensic tests on")
+    # a one-row declared result has no "matched units" to explain a margin with
+    for c in audit.sections["compare"][:2]:
+        assert c["aggregate"] and not [f for f in c["result"]["findings"] if f["code"] == "compare.margin-explained"]
 
 
 def test_venezuela_charts(venezuela):
     audit, out = venezuela
-    slugs = {c.slug for c in audit.charts}
-    assert {"bound", "margin-by-region", "discrepancies-by-region", "fingerprint", "integer-percent",
-            "claims"} <= slugs
+    slugs = [c.slug for c in audit.charts]
+    assert slugs[:2] == ["bound", "claims"] and len(set(slugs)) == len(slugs)
+    assert {"margin-by-region", "discrepancies-by-region", "fingerprint", "integer-percent"} <= set(slugs)
     assert any(s.startswith("last-digit") for s in slugs) and any(s.startswith("second-digit") for s in slugs)
     bound = next(c for c in audit.charts if c.slug == "bound")
     assert "cannot overtake" in bound.title and "3,349,293" in bound.subtitle
     margin = next(c for c in audit.charts if c.slug == "margin-by-region")
     assert margin.title == "González leads in all 24 states"
     disc = next(c for c in audit.charts if c.slug == "discrepancies-by-region")
-    assert disc.title.startswith("7 matched unit(s) differ, by 21 votes")
+    assert disc.title == "7 of 21,937 matched actas differ, by 21 votes in all"
+    assert "no difference in the other 19 states" in disc.subtitle
+    claims = next(c for c in audit.charts if c.slug == "claims")
+    assert claims.title == "3 result claim(s) checked: 1 misleading, 2 supported"
+    # digit charts show the test's own expectation (from the forensics report's public fields)
+    tests = {(t["test"], t["subject"]): t for t in audit.sections["forensics"]["tests"] if t["scope"] == "national"}
+    for c in audit.charts:
+        if c.slug.startswith(("last-digit-", "second-digit-")):
+            which, cid = c.slug.split("-digit-")
+            t = next(v for (k, s), v in tests.items() if k == f"{which}-digit" and s.lower() == cid)
+            assert np.allclose(c.table["expected_pct"], np.array(t["details"]["expected_freq"]) * 100, atol=6e-4)
+    ip = next(c for c in audit.charts if c.slug == "integer-percent")
+    assert set(ip.table["measure"]) == {"turnout", "leader share"}
     for c in audit.charts:
         assert c.title and c.subtitle and c.source and c.alt
     html = (out / "report.html").read_text()

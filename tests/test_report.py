@@ -128,3 +128,56 @@ def test_claims_file_resolves_relative_to_data_dir_parent(monkeypatch, tmp_path)
     assert cfg.resolve_file("examples/a.txt") == (tmp_path / "examples" / "a.txt").resolve()
     with pytest.raises(InputError, match="not found"):
         cfg.resolve_file("examples/missing.txt")
+
+
+def test_left_margin_fits_the_labels():
+    """The plot's left edge follows the widest y label: long region names are not cut, short ones
+    leave no wasted margin; a table chart (no axes) sets its own."""
+    from electcheck.report import theme
+
+    def left(labels):
+        frame = pd.DataFrame({"region": labels, "units_differing": [1] * len(labels),
+                              "abs_votes": list(range(len(labels), 0, -1)), "margin_effect": [0] * len(labels)})
+        c = charts.discrepancies_by_region(frame, "state", "src", "what")
+        m = re.search(rb'<g id="patch_2">\s*<path d="M ([\d.]+) ', c.svg)
+        return float(m.group(1))
+
+    short, long = left(["A", "B"]), left(["Territory outside the country", "B"])
+    assert short < 60 < long  # pixels of an 800-pixel-wide chart
+    claims = charts.claims_table([{"text": "7.3 million", "quantity": "votes", "actual": 7303480,
+                                   "verdict": "contradicted"}], "src")
+    assert "1 result claim(s) checked: 1 contradicted" == claims.title
+    assert theme.finish is not None
+
+
+def test_discrepancies_chart_draws_only_regions_that_differ():
+    frame = pd.DataFrame({"region": ["Zero A", "Big", "Zero B", "Small"], "units_differing": [0, 2, 0, 1],
+                          "abs_votes": [0, 40, 0, 1], "margin_effect": [0, 3, 0, -1]})
+    c = charts.discrepancies_by_region(frame, "state", "src", "what", unit_word="acta", matched=100)
+    assert c.title == "3 of 100 matched actas differ, by 41 votes in all"
+    assert "no difference in the other 2 states" in c.subtitle
+    assert list(c.table["region"]) == ["Big", "Small", "Zero A", "Zero B"]  # zeros last in the CSV
+    assert "Zero A" not in c.alt and "1 vote in 1 acta" in c.alt
+
+
+def test_digit_chart_uses_the_test_result():
+    """The digit chart shows what the test compared (its observed and expected frequencies), not a
+    re-drawn band: the CSV's expected column is the test's expected_freq."""
+    exp = np.array([0.104, 0.102, 0.101, 0.1, 0.1, 0.099, 0.099, 0.099, 0.098, 0.098])
+    obs = exp + np.array([0.002, -0.002, 0, 0, 0, 0, 0.001, -0.001, 0, 0])
+    r = {"test": "last-digit", "subject": "A", "p_value": 0.4, "q_value": 0.8, "applicable": True, "caveats": [],
+         "details": {"observed_freq": obs.tolist(), "expected_freq": exp.tolist(), "n_values": 5000}}
+    c = charts.digits(r, "Alpha", "last", "src", slug_id="A")
+    assert c.slug == "last-digit-a"
+    assert np.allclose(c.table["expected_pct"], np.round(exp * 100, 3))
+    assert np.allclose(c.table["observed_pct"], np.round(obs * 100, 3))
+    se = np.sqrt(exp * (1 - exp) / 5000) * 100
+    assert np.allclose(c.table["range_high_pct"] - c.table["range_low_pct"], np.round(2 * 1.96 * se, 3), atol=2e-3)
+    assert "stay within" in c.title and "q = 0.8" in c.subtitle
+
+
+def test_config_unknown_keys_in_tables_are_errors():
+    with pytest.raises(InputError, match=r"unknown key\(s\) in \[forensics\]: sorce"):
+        parse_config({"forensics": {"sorce": "x"}})
+    with pytest.raises(InputError, match=r"\[compare\]"):
+        parse_config(tomllib.loads('[[compare]]\nofficial = "a"\nindependent = "b"\nlabl = "x"\n'))

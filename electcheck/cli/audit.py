@@ -15,17 +15,25 @@ from .common import Format, FormatOpt, QuietOpt, emit, info, to_json
 
 
 class _Progress:
-    """A rich status line on stderr, only on a terminal and not under -q."""
+    """A rich progress bar on stderr (steps done / total, current step, elapsed time), only when
+    stderr is a terminal and -q is not given; otherwise calls do nothing.
 
-    def __init__(self, quiet: bool):
+    Called with each step's name as it begins: the step before it counts as done.
+    """
+
+    def __init__(self, quiet: bool, total: int | None = None, stream=None):
         self.live = None
-        if not quiet and sys.stderr.isatty():
+        self.started = 0
+        stream = sys.stderr if stream is None else stream
+        if not quiet and stream.isatty():
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn)
 
-            self.live = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=True)
-            self.task = self.live.add_task("audit", total=None)
+            self.live = Progress(TextColumn("[bold]audit"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 console=Console(file=stream), transient=True)
+            self.task = self.live.add_task("starting", total=total)
 
     def __enter__(self):
         if self.live:
@@ -34,11 +42,13 @@ class _Progress:
 
     def __exit__(self, *a):
         if self.live:
+            self.live.update(self.task, completed=self.started)
             self.live.__exit__(*a)
 
     def __call__(self, message: str) -> None:
         if self.live:
-            self.live.update(self.task, description=message)
+            self.live.update(self.task, completed=self.started, description=message)
+            self.started += 1
 
 
 @app.command("audit")
@@ -52,6 +62,7 @@ def audit(
 ) -> None:
     """Run a whole audit and write report.html, report.md, results.json, charts/ and run.json."""
     from ..report import load_config, load_example, run_audit, write_report
+    from ..report.audit import plan_steps
     from ..report.config import example_text
 
     if (config is None) == (example is None):
@@ -61,7 +72,7 @@ def audit(
     else:
         cfg, text = load_config(config), Path(config).read_text(encoding="utf-8")
     t0 = time.monotonic()
-    with _Progress(quiet) as prog:
+    with _Progress(quiet, total=len(plan_steps(cfg)) + 1) as prog:
         res = run_audit(cfg, seed=seed, progress=prog)
         prog("writing report")
         m = write_report(res, output, command=["electcheck", *sys.argv[1:]], config_text=text)

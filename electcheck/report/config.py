@@ -59,6 +59,8 @@ class AuditConfig:
     claim_files: list[str] = field(default_factory=list)
     claims_against: list[str] = field(default_factory=list)
     forensics_source: str | None = None
+    #: how the report names the forensics source ("the opposition tally sheets (V1)")
+    forensics_label: str = ""
     tests: list[str] = field(default_factory=list)
     resamples: int = 200
     calibration_sims: int = 20
@@ -112,6 +114,15 @@ def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = 
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    sub_known = {"compare": {"official", "independent", "registered_from", "label", "level"},
+                 "published": {"sources"}, "claims": {"files", "against"},
+                 "forensics": {"source", "label", "tests", "resamples", "calibration_sims", "region_level"}}
+    for sec, keys in sub_known.items():
+        tables = data.get(sec, [])
+        for tbl in (tables if isinstance(tables, list) else [tables]):
+            if isinstance(tbl, dict) and set(tbl) - keys:
+                raise InputError(f"config: unknown key(s) in [{sec}]: {', '.join(sorted(set(tbl) - keys))}; "
+                                 f"known: {', '.join(sorted(keys))}")
     comps = []
     raw = data.get("compare", [])
     if isinstance(raw, dict):
@@ -131,6 +142,7 @@ def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = 
         claim_files=_list(claims.get("files"), "claims.files"),
         claims_against=_list(claims.get("against"), "claims.against"),
         forensics_source=fx.get("source"),
+        forensics_label=str(fx.get("label", "")),
         tests=_list(fx.get("tests"), "forensics.tests") or (DEFAULT_TESTS if fx.get("source") else []),
         resamples=int(fx.get("resamples", 200)),
         calibration_sims=int(fx.get("calibration_sims", 20)),

@@ -34,7 +34,15 @@ def _num(v: Any) -> str:
     return str(v)
 
 
+def _pval(v: Any) -> str:
+    """p- and q-values: three significant figures ('0.0149', '0.134', '1')."""
+    if v is None:
+        return "–"
+    return "< 0.001" if float(v) < 0.001 else f"{float(v):.3g}"
+
+
 _ENV.filters["num"] = _num
+_ENV.filters["pval"] = _pval
 
 
 def inline_svg(svg: bytes, prefix: str, alt: str) -> Markup:

@@ -83,6 +83,11 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
     out = Path(outdir)
     (out / "charts").mkdir(parents=True, exist_ok=True)
     files = build_files(audit)
+    # charts of an earlier run into the same folder that this run does not make are removed, so the
+    # folder holds exactly what run.json lists
+    for old in sorted((out / "charts").iterdir()):
+        if old.is_file() and old.suffix in (".svg", ".png", ".csv") and f"charts/{old.name}" not in files:
+            old.unlink()
     for rel, data in files.items():
         (out / rel).write_bytes(data)
     cfg = audit.config

@@ -18,6 +18,10 @@ def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     return out
 
 
+def _p(v: Any) -> str:
+    return "–" if v is None else ("< 0.001" if float(v) < 0.001 else f"{float(v):.3g}")
+
+
 def _text(s: Any) -> str:
     return str(s).replace("<", "&lt;").replace(">", "&gt;")
 
@@ -27,7 +31,7 @@ def render_markdown(audit) -> str:
     L = [f"# {_text(d['title'])}", "", f"electcheck {d['electcheck_version']}, seed {d['seed']}.", "",
          "## What the data show", ""]
     for h in d["headlines"]:
-        L.append(f"- {_text(h['text'])}")
+        L.append(f"- " + (f"**{_text(h['title'])}** " if h.get("title") else "") + _text(h["text"]))
     for k in ("compare", "claims", "forensics"):
         s = d["sections"].get(k)
         if isinstance(s, dict) and s.get("available") is False:
@@ -46,10 +50,14 @@ def render_markdown(audit) -> str:
             L.append("")
     fx = d["sections"].get("forensics")
     if fx and fx.get("available"):
-        L += ["## Forensic tests", "", f"Source {_text(fx['source'])}; {fx['resamples']} resamples; "
-              f"{fx['family'].get('method')} across {fx['family'].get('size')} results.", ""]
+        names = fx.get("subject_names") or {}
+        L += ["## Forensic tests", "", f"Source {_text(fx.get('label') or fx['source'])} ({_text(fx['source'])}); "
+              f"{fx['resamples']} resamples.", "", f"Multiple testing: {_text(fx.get('family_text') or '')} "
+              "A q-value at or below 0.05 marks a lead worth investigating, not proof.", ""]
         L += _table(["test", "subject", "statistic", "p", "q", "calibration"],
-                    [[t["test"], t["subject"], t.get("statistic"), t.get("p_value"), t.get("q_value"),
+                    [[t["test"], names.get(t["subject"], t["subject"]),
+                      int(t["statistic"]) if t["test"] == "hard-checks" and t.get("statistic") is not None
+                      else t.get("statistic"), _p(t.get("p_value")), _p(t.get("q_value")),
                       t.get("calibration") if t.get("applicable") else "does not apply"] for t in fx["tests"]])
         L.append("")
         if fx.get("cannot_see"):

@@ -70,12 +70,31 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) if text else ""
 
 
-def finish(fig, title: str, subtitle: str, source: str) -> None:
-    """Headline (the finding), subtitle (the measure) and a source line, always."""
+def _auto_left(fig) -> float:
+    """Left margin (figure fraction) that fits the widest y tick label and the y axis label."""
+    r = fig.canvas.get_renderer()
+    need = 0.0
+    for ax in fig.axes:
+        if not ax.axison:
+            continue
+        w = max((lab.get_window_extent(r).width for lab in ax.get_yticklabels() if lab.get_text()), default=0.0)
+        if ax.yaxis.label.get_text():
+            w += ax.yaxis.label.get_window_extent(r).width + 6
+        need = max(need, w)
+    w_px = fig.get_size_inches()[0] * fig.dpi
+    return min(0.5, max(0.06, (need + 22) / w_px))
+
+
+def finish(fig, title: str, subtitle: str, source: str, left: float | None = None) -> None:
+    """Headline (the finding), subtitle (the measure) and a source line, always.
+
+    ``left``: the plot's left edge as a figure fraction; by default it is computed from the
+    widest y tick label, so long region names are neither cut nor given a wasted margin.
+    """
     w_in, h_in = fig.get_size_inches()
     t = _wrap(title, int(w_in * 8.2))
     s = _wrap(subtitle, int(w_in * 12.5))
-    src = _wrap("Source: " + source, int(w_in * 16))
+    src = _wrap("Source: " + source, int(w_in * 14.5))
     nt, ns, nsrc = t.count("\n") + 1, s.count("\n") + 1 if s else 0, src.count("\n") + 1
     top_in = 0.25 + 0.27 * nt + 0.2 * ns + 0.15
     bot_in = 0.45 + 0.16 * nsrc
@@ -83,8 +102,10 @@ def finish(fig, title: str, subtitle: str, source: str) -> None:
     if s:
         fig.text(0.02, 1 - (0.2 + 0.27 * nt) / h_in, s, ha="left", va="top", fontsize=10, color=MUTED)
     fig.text(0.02, 0.1 / h_in, src, ha="left", va="bottom", fontsize=8, color=MUTED)
-    fig.subplots_adjust(top=max(0.3, 1 - top_in / h_in), bottom=min(0.5, bot_in / h_in + 0.06),
-                        left=0.2, right=0.96)
+    xlab = any(ax.axison and ax.xaxis.label.get_text() for ax in fig.axes)
+    bottom = (bot_in + 0.32 + (0.2 if xlab else 0.0)) / h_in
+    fig.subplots_adjust(top=max(0.3, 1 - top_in / h_in), bottom=min(0.5, bottom),
+                        left=_auto_left(fig) if left is None else left, right=0.96)
 
 
 def save_bytes(fig) -> tuple[bytes, bytes]:
