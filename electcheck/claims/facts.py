@@ -171,28 +171,25 @@ class Facts:
         # share of registered electors is not an alternative basis of DESIGN.md's rubric
         return out
 
-    def margin_votes(self, cid, region=None, opponent=None, **_):
+    def _pair(self, cid, region, opponent):
+        """(counts, candidate, opponent) for a two-candidate quantity; the top two when no candidate."""
         t = self.counts(region)
         c = t.get("_cands", {})
         if cid is None:
             r = self.ranked(region)
             if len(r) < 2:
-                return []
+                return t, c, None, None
             cid, opponent = r[0], r[1]
-        o = self.opponent(cid, region, opponent)
+        return t, c, cid, self.opponent(cid, region, opponent)
+
+    def margin_votes(self, cid, region=None, opponent=None, **_):
+        _, c, cid, o = self._pair(cid, region, opponent)
         if cid not in c or o not in c:
             return []
         return [Value("count", c[cid] - c[o], f"{cid} − {o} = {_fmt(c[cid])} − {_fmt(c[o])}")]
 
     def margin_points(self, cid, region=None, opponent=None, **_):
-        t = self.counts(region)
-        c = t.get("_cands", {})
-        if cid is None:
-            r = self.ranked(region)
-            if len(r) < 2:
-                return []
-            cid, opponent = r[0], r[1]
-        o = self.opponent(cid, region, opponent)
+        t, c, cid, o = self._pair(cid, region, opponent)
         if cid not in c or o not in c:
             return []
         diff = c[cid] - c[o]
@@ -282,14 +279,7 @@ class Facts:
         return out
 
     def ratio(self, cid, region=None, opponent=None, **_):
-        t = self.counts(region)
-        c = t.get("_cands", {})
-        if cid is None:
-            r = self.ranked(region)
-            if len(r) < 2:
-                return []
-            cid, opponent = r[0], r[1]
-        o = self.opponent(cid, region, opponent)
+        _, c, cid, o = self._pair(cid, region, opponent)
         if cid not in c or not c.get(o):
             return []
         return [Value("count", c[cid] / c[o], f"{cid} / {o} = {_fmt(c[cid])} / {_fmt(c[o])}")]
