@@ -6,6 +6,7 @@ The Venezuela audit runs once per session with few resamples (about 5 s).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -19,7 +20,7 @@ from electcheck.cli import app
 from electcheck.report import load_example, run_audit, verify, write_report
 from electcheck.report.config import parse_config
 
-from conftest import ingest_or_skip
+from conftest import ROOT, ingest_or_skip
 from test_report import EVIL_CAND, EVIL_REGION, hostile_tallies
 
 runner = CliRunner()
@@ -237,6 +238,31 @@ def test_venezuela_charts(venezuela):
     assert "<script" not in html and "http://" not in html.split("</head>")[1].replace("http://www.w3.org", "")
 
 
+def test_readme_image_is_current(venezuela):
+    """docs/img/venezuela-bound.png (shown in the README) is the bound chart of today's Venezuela audit.
+
+    The chart's data must equal the committed CSV on every machine. The PNG bytes are compared too when
+    this matplotlib is the one that drew the committed image (docs/img/venezuela-bound.json): its
+    wheels ship their own FreeType and the chart uses matplotlib's own DejaVu font, so the same
+    version draws the same bytes on any machine, while another version may legitimately shift a pixel.
+    Re-make all three files with the command in that JSON.
+    """
+    import matplotlib
+
+    from electcheck.report.safe import frame_csv
+
+    img = ROOT / "docs" / "img"
+    meta = json.loads((img / "venezuela-bound.json").read_text(encoding="utf-8"))
+    audit, _ = venezuela
+    bound = next(c for c in audit.charts if c.slug == "bound")
+    assert frame_csv(bound.table) == (img / "venezuela-bound.csv").read_text(encoding="utf-8"), \
+        f"the README chart's data changed; re-make it: {meta['made_with']}"
+    png = (img / "venezuela-bound.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and hashlib.sha256(png).hexdigest() == meta["sha256"]
+    if matplotlib.__version__ == meta["matplotlib"]:
+        assert bound.png == png, f"the README chart looks different now; re-make it: {meta['made_with']}"
+
+
 def test_venezuela_results_json_stable_fields(venezuela):
     _, out = venezuela
     d = json.loads((out / "results.json").read_text())
@@ -254,6 +280,52 @@ def test_audit_cli_messages_on_stderr_only_and_quiet(tmp_path):
     assert json.loads((tmp_path / "a" / "run.json").read_text())["seed"] == 11
     q = runner.invoke(app, ["audit", str(cfg), "-o", str(tmp_path / "b"), "-q"])
     assert q.exit_code == 0 and q.stdout == "" and q.stderr == ""
+
+
+def test_progress_bar_only_on_a_terminal_and_not_quiet(tmp_path):
+    """Piped (CliRunner's stderr is not a terminal) or -q: no bar at all; on a terminal: a bar with
+    steps done / total and the current step's name."""
+    import io
+
+    from electcheck.cli.audit import _Progress
+    from electcheck.report.audit import plan_steps
+
+    cfg = hostile_config(tmp_path)
+    r = runner.invoke(app, ["audit", str(cfg), "-o", str(tmp_path / "a")])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("wrote ")  # the final message only
+    assert "\x1b" not in r.stderr and "\r" not in r.stderr and "ingest" not in r.stderr
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    steps = []
+    run_audit(parse_config_file(cfg), progress=steps.append)
+    assert steps == plan_steps(parse_config_file(cfg))  # the bar's total is the real number of steps
+
+    quiet = Tty()
+    with _Progress(True, total=3, stream=quiet) as p:
+        p("ingest x")
+    assert quiet.getvalue() == ""
+    piped = io.StringIO()
+    with _Progress(False, total=3, stream=piped) as p:
+        p("ingest x")
+    assert p.live is None and piped.getvalue() == ""
+    tty = Tty()
+    with _Progress(False, total=len(steps) + 1, stream=tty) as p:
+        for name in steps:
+            p(name)
+        p("writing report")
+        p.live.refresh()
+        shown = tty.getvalue()
+    assert f"{len(steps)}/{len(steps) + 1}" in shown and "writing report" in shown
+
+
+def parse_config_file(path: Path):
+    from electcheck.report.config import load_config
+
+    return load_config(path)
 
 
 def test_verify_json_output(hostile_report):
