@@ -193,17 +193,10 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def venezuela_html(tmp_path_factory):
-    from conftest import ingest_or_skip
+def venezuela_html():
+    from test_audit import venezuela_audit  # the same audit as test_audit.py's, made once per process
 
-    ingest_or_skip("venezuela-2024/opposition-v2")
-    from electcheck.report import load_example, run_audit, write_report
-
-    cfg = load_example("venezuela-2024")
-    cfg.resamples, cfg.calibration_sims = 40, 3   # the page is the same shape with fewer resamples
-    out = tmp_path_factory.mktemp("ve-browser") / "report"
-    write_report(run_audit(cfg), out, command=["test"])
-    return out / "report.html"
+    return venezuela_audit()[1] / "report.html"
 
 
 def test_venezuela_report_renders_cleanly(venezuela_html):

@@ -313,9 +313,8 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
                        sorted(inputs.values(), key=lambda i: (i["name"], i["path"])), notes)
 
 
-HEADLINE_TITLES = {"bound": "The declared result against the tally sheets.", "claims": "The article's numbers.",
-                   "round": "Round percentages.", "forensics": "What the forensic tests show, and do not.",
-                   "match": "Cross-check of two tallies."}
+HEADLINE_TITLES = {"bound": "The count", "claims": "The article", "round": "The bulletin's arithmetic",
+                   "forensics": "Forensic tests", "match": "Cross-check"}
 
 
 def _order(h: list[dict]) -> list[dict]:
