@@ -236,3 +236,43 @@ def test_cli_csv_header_and_fail_on(tmp_path):
     assert lines[4] == "hard-checks,national,SUM_CANDIDATES,1,,,no p-value (count),"
     assert runner.invoke(app, args + ["--fail-on", "flags"]).exit_code == 1
     assert runner.invoke(app, args + ["--fail-on", "significant"]).exit_code == 0
+
+
+def test_binomial_inversion_draws_the_exact_binomial_law():
+    from scipy import stats
+
+    from electcheck.forensics.base import binomial_inversion, draw_binomial
+
+    rng = np.random.default_rng(12)
+    for n, p, floor in [(30, 0.1, 0), (250, 0.99, 0), (40, 0.7, 0), (1000, 0.004, 10), (12, 0.9, 10)]:
+        v = binomial_inversion(rng, np.array([n]), np.array([p]), 40_000, floor)[:, 0]
+        k = np.arange(n + 1)
+        pm = stats.binom.pmf(k, n, p)
+        if floor and p <= 0.5:  # values below the floor are reported as 0
+            pm = np.where(k < floor, 0.0, pm)
+            pm[0] = stats.binom.cdf(floor - 1, n, p)
+        obs = np.bincount(v, minlength=n + 1)
+        e = pm * len(v)
+        m = e > 5
+        chi = float(((obs[m] - e[m]) ** 2 / e[m]).sum())
+        assert stats.chi2.sf(chi, max(int(m.sum()) - 1, 1)) > 1e-4, (n, p, floor, chi)
+        assert obs[~m].sum() <= max(30, 5 * e[~m].sum())
+    # the mixed sampler (normal approximation, inversion, numpy) keeps mean and variance
+    n = np.array([2000, 300, 60, 250, 5000], dtype=float)
+    p = np.array([0.4, 0.02, 0.1, 0.995, 0.001])
+    v = draw_binomial(rng, n, p, 20_000, exact=False)
+    assert np.allclose(v.mean(0), n * p, rtol=0.02, atol=0.05)
+    assert np.allclose(v.var(0), n * p * (1 - p), rtol=0.06, atol=0.05)
+
+
+def test_regional_results_say_their_calibration_label_is_national():
+    rep = analyze(clean_tally(n=3000, seed=2), tests=["integer-percent", "fingerprint"], resamples=19,
+                  calibration_sims=3, calibration_units=3000, by="region")
+    regional = [r for r in rep.tests if r.scope != "national" and r.applicable]
+    assert regional
+    for r in regional:
+        assert r.details["calibration_scope"] == "national"
+        assert any(c.startswith("calibration label is national") for c in r.caveats)
+    nat = [r for r in rep.tests if r.scope == "national"]
+    assert all("calibration_scope" not in r.details for r in nat)
+    assert all(c["scope"] == "national" for c in rep.calibration.values())

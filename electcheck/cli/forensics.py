@@ -97,6 +97,9 @@ def _text(report, n_flags: int = 10) -> str:
             rate = "n/a" if c["rejection_rate"] is None else f"{c['rejection_rate']:.1%}"
             con.print(f"  {slug}: {c['label']} (rejected {rate} of {c['trials']} in {c['sims']} simulations "
                       f"of {c['units_per_sim']:,} units{extra})")
+    if report.calibration and p.get("by"):
+        con.print(f"  These labels are national (simulated from all units); the per-{p['by']} results reuse "
+                  "them — not calibrated per region (caveat on each regional row).")
     con.print(f"Station list: {len(report.flags):,} units flagged; top {min(n_flags, len(report.flags))}:")
     if len(report.flags):
         ft = Table(*[str(c) for c in report.flags.columns])

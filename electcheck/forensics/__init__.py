@@ -131,6 +131,8 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                                          resamples=calibration_resamples, seed=seed,
                                          max_units=calibration_units)
     timings["calibration"] = time.perf_counter() - t0
+    for c in cal.values():
+        c["scope"] = "national"  # simulated from all units; regional results (--by) reuse this label
     for r in results:
         c = cal.get(r.test)
         if r.test in CALIBRATED and r.applicable:
@@ -140,6 +142,16 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                                  "simulated elections")
         elif r.applicable:
             r.calibration = "descriptive (no p-value)" if r.test == "distribution-shape" else "no p-value (count)"
+        if c and r.applicable and r.scope != "national" and r.test in CALIBRATED:
+            # the clean simulations are national-shaped (all units' sizes and turnout, scope national):
+            # the label is not a per-region calibration, and the output says so
+            n_reg = r.details.get("n_tested") or r.details.get("n_units") or r.details.get("n_values")
+            r.details["calibration_scope"] = "national"
+            r.caveats.append(
+                f"calibration label is national: it comes from clean elections simulated from all units "
+                f"({c['units_per_sim']:,} units per simulation, national scope), not from elections the "
+                f"size of this region" + (f" ({int(n_reg):,} units or values here)" if n_reg else "")
+                + "; a test calibrated nationally may be mis-sized on a small region")
         if c and r.applicable and r.calibration == "anti-conservative" and r.p_value is not None:
             r.details["p_value_withheld"] = r.p_value
             r.p_value = None

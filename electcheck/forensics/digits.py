@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import draw_binomial, run_batches
+from .base import draw_binomial, normal_table, run_batches
 from .units import Units
 
 MIN_LAST = 100
@@ -88,16 +88,19 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
     t2 = np.where(vals >= MIN_SECOND, second_digit(np.maximum(vals, 10)), 10).astype(np.int32)
     tL = np.where(vals >= min_last, vals % 10, 10).astype(np.int32)
     # one lookup and one bincount per batch: combined (second, last) digit code in 0..120
-    t21 = t2 * 11 + tL
-    base = (code * 121).astype(np.int32)
+    t21 = (t2 * 11 + tL).astype(np.intp)  # intp: bincount reads it without a converted copy
+    base = (code * 121).astype(np.intp)
 
     def tally(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """v: (B, N) integer counts → second-digit and last-digit counts (B, S, 10)."""
         B = v.shape[0]
         idx_ = np.take(t21, v)
-        idx_ += base[None, :]
-        idx_ += (np.arange(B, dtype=np.int32) * (S * 121))[:, None]
-        c = np.bincount(idx_.ravel(), minlength=B * S * 121).reshape(B, S, 11, 11)
+        if S == 1:  # one bincount per draw: no offsets to add
+            c = np.stack([np.bincount(row, minlength=121) for row in idx_]).reshape(B, 1, 11, 11)
+        else:
+            idx_ += base[None, :]
+            idx_ += (np.arange(B, dtype=np.intp) * (S * 121))[:, None]
+            c = np.bincount(idx_.ravel(), minlength=B * S * 121).reshape(B, S, 11, 11)
         c2 = c.sum(axis=3)[:, :, :10]
         cL = c.sum(axis=2)[:, :, :10]
         if S > 1:  # national = all units
@@ -111,14 +114,33 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
     batch = int(max(1, min(16, 4_000_000 // max(len(idx), 1))))
 
     def one(rng: np.random.Generator, size: int):
-        v = draw_binomial(rng, n, p, size, exact=False, dtype=np.int32)
+        # values below 10 never enter a digit tally: exact draws may report them as 0
+        v = draw_binomial(rng, n, p, size, exact=False, dtype=np.int32, floor=MIN_SECOND)
         return tally(v)
 
+    nbig = int(np.sum(n * p * (1 - p) >= 9.0))  # units drawn by the normal approximation come first
+    n_big = n[:nbig].astype(np.float32)
+
     def two(rng: np.random.Generator, size: int):
-        v1 = draw_binomial(rng, n, p, size, exact=False).astype(np.float64)
+        v1 = draw_binomial(rng, n, p, size, exact=False, dtype=np.float32)
+        # the resample of a resample, drawn with the same split of units as the first draw:
+        # normal approximation around each first draw (its own binomial variance) for the large units...
         out = np.empty((size, len(n)), dtype=np.int32)
-        for r in range(size):
-            out[r] = draw_binomial(rng, n, v1[r] / np.maximum(n, 1), 1, exact=False, dtype=np.int32)[0]
+        if nbig:
+            mu = v1[:, :nbig]
+            sd = np.sqrt(np.maximum(mu * (n_big - mu) / np.maximum(n_big, 1), 0))
+            z = np.take(normal_table(), rng.integers(0, 1 << 16, mu.shape, dtype=np.uint16))
+            z *= sd
+            z += mu
+            np.rint(z, out=z)
+            np.clip(z, 0, n_big, out=z)
+            out[:, :nbig] = z
+        # ...exact draws (every (draw, unit) a unit of its own, one call) for the small ones
+        if nbig < len(n):
+            ns = np.broadcast_to(n[nbig:], (size, len(n) - nbig)).reshape(-1)
+            ps = v1[:, nbig:].reshape(-1).astype(np.float64) / np.maximum(ns, 1)
+            out[:, nbig:] = draw_binomial(rng, ns, ps, 1, exact=False, dtype=np.int32,
+                                          floor=MIN_SECOND).reshape(size, -1)
         return tally(out)
 
     parts = run_batches(np.random.SeedSequence([seed, 2, j]), resamples, one, batch=batch)

@@ -70,9 +70,11 @@ def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 6.5, chunk: int
     unit = np.repeat(np.arange(len(n)), cnt)
     j = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt) + lo[unit]
     nn = n[unit]
-    kmin = np.floor(nn * (j - TOL) / 100).astype(np.int64)
-    kmax = np.ceil(nn * (j + TOL) / 100).astype(np.int64)
-    cnt2 = kmax - kmin + 1
+    # the lattice points of window j: 100·k/n within ±TOL of j (bounds widened by 1e-9 like
+    # is_integer_pct; the exact test below drops any point a rounding error let in)
+    kmin = np.ceil(nn * (j - TOL - 1e-9) / 100).astype(np.int64)
+    kmax = np.floor(nn * (j + TOL + 1e-9) / 100).astype(np.int64)
+    cnt2 = np.maximum(kmax - kmin + 1, 0)
     unit2 = np.repeat(unit, cnt2)
     j2 = np.repeat(j, cnt2)
     k = np.arange(cnt2.sum()) - np.repeat(np.cumsum(cnt2) - cnt2, cnt2) + np.repeat(kmin, cnt2)
@@ -152,9 +154,9 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
             hs = is_integer_pct(draw_binomial(rng, n2, p2, size) / n2)
         h = ht | hs
         out = np.empty((size, 3, n_scope))
-        out[:, 0, 0] = h.sum(1)
-        out[:, 1, 0] = ht.sum(1)
-        out[:, 2, 0] = hs.sum(1)
+        out[:, 0, 0] = np.count_nonzero(h, axis=1)
+        out[:, 1, 0] = np.count_nonzero(ht, axis=1)
+        out[:, 2, 0] = np.count_nonzero(hs, axis=1)
         if reg is not None:
             k = n_scope - 1
             ok = reg >= 0
