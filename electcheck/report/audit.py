@@ -318,7 +318,11 @@ HEADLINE_TITLES = {"bound": "The count", "claims": "The article", "round": "The 
 
 
 def _order(h: list[dict]) -> list[dict]:
+    """Declared result vs tally, the article, published arithmetic, forensics, cross-checks; without a
+    declared result to test, the cross-checks of two tallies come before the forensic tests."""
     rank = {"bound": 0, "claims": 1, "round": 2, "forensics": 3, "match": 4}
+    if not any(x["kind"] == "bound" for x in h):
+        rank["match"] = 2.5
     return sorted(h, key=lambda x: rank.get(x["kind"], 9))
 
 
@@ -501,7 +505,7 @@ def _forensics_summary(tests: list[dict], family: dict, names: dict[str, str], w
     na = [t for t in tests if not t.get("applicable")]
     n = family.get("size", len(app))
     by = family.get("by_test") or {}
-    s = (f"Forensic tests on {who}{f', {usable:,} units' if usable else ''}: "
+    s = (f"On {who}{f', {usable:,} units' if usable else ''}: "
          f"{family.get('method', 'Benjamini–Hochberg')} correction over a family of {n} p-values"
          + (f" ({', '.join(f'{k} {v}' for k, v in by.items())}"
             + ("; national scope only" if family.get("scopes") == 1 else
