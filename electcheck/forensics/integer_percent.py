@@ -75,21 +75,26 @@ def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 6.5, chunk: int
     kmin = np.ceil(nn * (j - TOL - 1e-9) / 100).astype(np.int64)
     kmax = np.floor(nn * (j + TOL + 1e-9) / 100).astype(np.int64)
     cnt2 = np.maximum(kmax - kmin + 1, 0)
-    unit2 = np.repeat(unit, cnt2)
-    j2 = np.repeat(j, cnt2)
-    k = np.arange(cnt2.sum()) - np.repeat(np.cumsum(cnt2) - cnt2, cnt2) + np.repeat(kmin, cnt2)
+    # below 1,000 voters a window holds at most one lattice point: take the first point of every
+    # non-empty window directly and expand only the windows that hold more
+    first = cnt2 >= 1
+    multi = np.flatnonzero(cnt2 >= 2)
+    ec = cnt2[multi] - 1
+    k = np.concatenate([kmin[first], np.repeat(kmin[multi] + 1, ec)
+                        + np.arange(ec.sum()) - np.repeat(np.cumsum(ec) - ec, ec)])
+    unit2 = np.concatenate([unit[first], np.repeat(unit[multi], ec)])
+    j2 = np.concatenate([j[first], np.repeat(j[multi], ec)])
     n2 = n[unit2]
     y = 100.0 * k / n2
     # each lattice point belongs to the window of its own integer j only (no double counting)
     keep = (k >= 0) & (k <= n2) & (np.abs(y - j2) <= TOL + 1e-9)
     k, n2, unit2 = k[keep], n2[keep], unit2[keep]
-    # binomial pmf from a log-factorial table (exact to ~1e-13, 10× faster than scipy's pmf)
+    # binomial pmf from a log-factorial table (exact to ~1e-13, 10× faster than scipy's pmf);
+    # log p and log q floored at 1e-300 so that 0 · log 0 = 0 without a branch
     lf = special.gammaln(np.arange(int(n.max()) + 2, dtype=np.float64) + 1.0)  # log k!
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lp, lq = np.log(p), np.log1p(-p)
-        pu = unit2
-        logpmf = (lf[n2] - lf[k] - lf[n2 - k] + np.where(k > 0, k * lp[pu], 0.0)
-                  + np.where(n2 > k, (n2 - k) * lq[pu], 0.0))
+    lp = np.log(np.maximum(p, 1e-300))
+    lq = np.log(np.maximum(1.0 - p, 1e-300))
+    logpmf = lf[n2] - lf[k] - lf[n2 - k] + k * lp[unit2] + (n2 - k) * lq[unit2]
     pm = np.exp(logpmf)
     return np.minimum(np.bincount(unit2, weights=pm, minlength=len(n)), 1.0)
 
