@@ -473,17 +473,23 @@ TEST_WORDS = {"integer-percent": "whole-percentage turnout or share", "second-di
 
 
 def _family_text(family: dict) -> str:
+    """The multiple-testing family as the forensics report states it, in one sentence."""
     if not family:
         return ""
     by = family.get("by_test") or {}
     exc = family.get("excluded") or {}
+    scopes = family.get("scopes")
     s = (f"{family.get('method', 'Benjamini–Hochberg')} across a family of {family.get('size', 0)} p-values"
-         + (f" ({', '.join(f'{k} {v}' for k, v in by.items())})" if by else "")
-         + (f": {family['members']}" if family.get("members") else "")
-         + (f", {family['scopes']} scope(s)" if family.get("scopes") else ""))
-    ex = [f"{v} {k.replace('_', ' ')}" for k, v in exc.items() if v]
+         + (f" ({', '.join(f'{k} {v}' for k, v in by.items())})" if by else ""))
+    if scopes == 1:
+        s += ", national scope only"
+    elif scopes:
+        s += f", {scopes} scopes (national and each region)"
+    words = {"not_applicable": "result(s) of tests that do not apply", "no_p_value": "count(s) without a p-value",
+             "anti_conservative": "withheld p-value(s) of anti-conservative tests"}
+    ex = [f"{v} {words.get(k, k.replace('_', ' '))}" for k, v in exc.items() if v]
     if ex:
-        s += f"; left out of the family: {', '.join(ex)}"
+        s += f"; not in the family: {', '.join(ex)}"
     return s + "."
 
 
