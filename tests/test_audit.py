@@ -359,7 +359,7 @@ def test_russia_example_reads_right():
     fx = next(h for h in audit.headlines if h["kind"] == "forensics")["text"]
     assert fx.startswith("On the official precinct protocols (CEC), ")
     assert "2,420 units with 100 % turnout" in fx and "214 units with every vote for one candidate" in fx
-    assert "turnout rising with the leader's share (Putin, q = " in fx
+    assert "turnout rising with the leader's share (Putin, q < 0.001)" in fx and "= <" not in fx
     assert "p is the smallest 40 resamples can give" in fx  # a 29-SD excess is not "a lead at most"
     margin = next(c for c in audit.charts if c.slug == "margin-by-region")
     assert margin.title == "Putin leads in all 87 regions" and "points of all ballots" in margin.subtitle

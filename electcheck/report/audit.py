@@ -493,10 +493,13 @@ def _family_text(family: dict) -> str:
     return s + "."
 
 
-def _pq(v: float | None) -> str:
+def _pq(v: float | None, name: str = "") -> str:
+    """'q = 0.023', 'q < 0.001' (with ``name``), or the bare value."""
     if v is None:
-        return "–"
-    return "< 0.001" if v < 0.001 else f"{v:.2g}"
+        return f"{name} = –" if name else "–"
+    if v < 0.001:
+        return f"{name} < 0.001" if name else "< 0.001"
+    return f"{name} = {v:.2g}" if name else f"{v:.2g}"
 
 
 def _forensics_summary(tests: list[dict], family: dict, names: dict[str, str], who: str,
@@ -518,7 +521,7 @@ def _forensics_summary(tests: list[dict], family: dict, names: dict[str, str], w
                f"; {family['scopes']} scopes" if family.get("scopes") else "") + ")" if by else "") + ". ")
     if sig:
         s += ("Significant after the correction (q ≤ 0.05): " + "; ".join(
-            f"{TEST_WORDS.get(t['test'], t['test'])} ({subj(t)}, q = {_pq(t['q_value'])})" for t in sig)
+            f"{TEST_WORDS.get(t['test'], t['test'])} ({subj(t)}, {_pq(t['q_value'], 'q')})" for t in sig)
             + ". Each is a lead to investigate, not proof of fraud. ")
     else:
         s += "None is significant after the correction (q ≤ 0.05). "
@@ -528,8 +531,8 @@ def _forensics_summary(tests: list[dict], family: dict, names: dict[str, str], w
         at_floor = R > 0 and ip["p_value"] <= 1.0 / (R + 1) + 1e-9
         z = ip["excess"] / ip["sd"]
         s += (f"Units at a whole-percentage turnout or {subj(ip)} share: {ip['excess']:+,.0f} beyond the Monte "
-              f"Carlo expectation ({z:.1f} standard deviations; p = {_pq(ip['p_value'])}, "
-              f"q = {_pq(ip['q_value'])})")
+              f"Carlo expectation ({z:.1f} standard deviations; {_pq(ip['p_value'], 'p')}, "
+              f"{_pq(ip['q_value'], 'q')})")
         if at_floor and ip in lead:
             s += (f" — p is the smallest {R} resamples can give, so the correction, not the data, keeps it "
                   "above 0.05; run with more resamples before reading it either way. ")
@@ -541,7 +544,7 @@ def _forensics_summary(tests: list[dict], family: dict, names: dict[str, str], w
     other = [t for t in lead if t is not ip]
     if other:
         s += ("Below 0.05 before the correction only: " + ", ".join(
-            f"{TEST_WORDS.get(t['test'], t['test'])} ({subj(t)}, p = {_pq(t['p_value'])})" for t in other)
+            f"{TEST_WORDS.get(t['test'], t['test'])} ({subj(t)}, {_pq(t['p_value'], 'p')})" for t in other)
             + " — expected by chance among this many tests. ")
     hard = [t for t in tests if t.get("test") == "hard-checks" and t.get("statistic")]
     if hard:
