@@ -200,7 +200,7 @@ def fingerprint(turnout: np.ndarray, share: np.ndarray, leader: str, source: str
     sub = (f"Units by turnout and {leader}'s share (20 × 20 bins, darker = more units, log scale)"
            + (f"; within-region correlation {corr:+.2f}" if corr is not None else "") + ".")
     alt = (f"Heat map of {int(ok.sum()):,} units by turnout (x) and {leader}'s share (y). "
-           f"Median turnout {np.median(t):.1f} %, median share {np.median(s):.1f} %. {corner} units in the "
+           f"Median turnout {np.median(t):.1f} %, median share {np.median(s):.1f} %. {corner:,} units in the "
            "top-right corner (both ≥ 95 %), where ballot stuffing for the leader would show.")
     xs, ys = np.meshgrid((xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2, indexing="ij")
     table = pd.DataFrame({"turnout_pct": xs.ravel(), "share_pct": ys.ravel(), "units": h.ravel().astype(int)})
@@ -279,6 +279,14 @@ def integer_percent(turnout: np.ndarray, registered: np.ndarray, share: np.ndarr
     return _make("integer-percent", fig, title, sub, source, alt, pd.concat([t1, t2]))
 
 
+def _clause(text: str, limit: int = 130) -> str:
+    """The first clause of a caveat (before any parenthesis), cut at a word boundary."""
+    t = re.sub(r"^does not apply as fraud evidence:\s*", "", text.split(" (")[0]).strip().rstrip(";,.")
+    if len(t) > limit:
+        t = t[:limit].rsplit(" ", 1)[0] + "…"
+    return t
+
+
 def digits(result: dict, cand: str, which: str, source: str, slug_id: str | None = None) -> Chart:
     """A digit test's observed frequencies against its expectation, from the test result itself.
 
@@ -325,9 +333,9 @@ def digits(result: dict, cand: str, which: str, source: str, slug_id: str | None
     sub = (f"Share of {N:,} unit counts with each {which} digit, against the expectation resampled from the "
            "same units"
            + (f"; p = {p:.3g}, q = {q:.3g} after the multiple-testing correction" if p is not None and q is not None
-              else "") + ". By chance alone about one digit in twenty falls outside its 95 % range."
-           + (f" Not evidence either way: {reason[:160]}{'…' if len(reason) > 160 else ''}" if not applicable
-              else ""))
+              else "") + "."
+           + (" By chance alone about one digit in twenty falls outside its 95 % range." if applicable else
+              f" Not evidence either way: {_clause(reason)} (details in the report's caveats)."))
     alt = (f"Dot chart of the {which} digit of {cand}'s count in {N:,} units; {outside} of 10 digits "
            f"fall outside the 95 % range around the expectation. {title}.")
     table = pd.DataFrame({"digit": np.arange(10), "observed_pct": np.round(f, 3), "expected_pct": np.round(e, 3),
