@@ -124,15 +124,18 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
     known = [t for t in tests if t in TESTS]
     notes = [f"unknown test {t!r} skipped" for t in tests if t not in known]
     units = from_tally(tally)
+    # chart inputs read before the battery runs (it may cache on, or share, its units)
+    turnout, share = np.array(units.turnout(), float), np.array(units.share(), float)
+    registered, share_den = np.array(units.registered, float), np.array(units.share_den, float)
+    included, leader = np.array(inclusion(units), bool), units.leader_id
     rep = analyze(tally, tests=known, seed=seed, resamples=max(19, resamples), calibrate=calibration_sims > 0,
                   calibration_sims=max(1, calibration_sims), calibration_resamples=99, units=units)
     calibration = {k: {kk: vv for kk, vv in v.items() if not isinstance(vv, (dict, list))}
                    for k, v in (rep.calibration or {}).items()}
     return ForensicsData(
         tests=[_slim_test(r.to_dict()) for r in rep.tests], family=dict(rep.family), flags_count=int(len(rep.flags)),
-        leader=units.leader_id, turnout=np.asarray(units.turnout(), float),
-        share=np.asarray(units.share(), float), registered=np.asarray(units.registered, float),
-        share_den=np.asarray(units.share_den, float), included=np.asarray(inclusion(units), bool),
+        leader=leader, turnout=turnout, share=share, registered=registered, share_den=share_den,
+        included=included,
         units=dict(rep.units), parameters=dict(rep.parameters), notes=notes,
         cannot_see=list(rep.cannot_see), calibration=calibration)
 
