@@ -212,16 +212,25 @@ def binomial_inversion(rng: np.random.Generator, n: np.ndarray, p: np.ndarray, s
     N = len(n)
     flip = p > 0.5
     q = np.where(flip, 1.0 - p, p)
-    k0 = np.where(flip, 0, np.minimum(floor, n)).astype(np.int64)
+    # unflipped units start at the floor; a unit too small to reach it only ever draws "below" (0)
+    k0 = np.where(flip, 0, floor).astype(np.int64)
+    short = ~flip & (n < floor)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         ratio = np.where(q < 1, q / (1.0 - q), 0.0)
         pm0 = np.exp(n * np.log1p(-q))  # pmf(0); q ≤ 0.5 here
-    # walk the pmf recurrence up to k0: P(X < k0) and pmf(k0), one step per value below the floor
-    below = np.zeros(N)
-    for k in range(int(k0.max()) if N else 0):
-        m = k < k0
-        below = np.where(m, below + pm0, below)
-        pm0 = np.where(m, pm0 * ((n - k) / (k + 1.0)) * ratio, pm0)
+        # walk the pmf recurrence up to the floor (in place): P(X < k0) and pmf(k0)
+        below = np.zeros(N)
+        if floor > 0 and not flip.all():
+            walk = np.flatnonzero(~flip & ~short)
+            pw, bw, nw, rw = pm0[walk], np.zeros(len(walk)), n[walk].astype(np.float64), ratio[walk]
+            for k in range(floor):
+                bw += pw
+                pw *= (nw - k) * rw
+                pw *= 1.0 / (k + 1)
+            below[walk] = bw
+            pm0[walk] = pw
+    below[short] = 1.0
+    pm0[short] = 0.0
     u = rng.random((size, N))
     out = np.zeros((size, N), dtype=np.int64)
     flat = out.reshape(-1)

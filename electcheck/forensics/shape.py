@@ -75,14 +75,18 @@ def _tail(x: np.ndarray, n: np.ndarray, ok: np.ndarray, g: np.ndarray):
         thr = med + K_SD * sd
         modelled[m] = True
         mu = np.clip(med, 1e-3, 1 - 1e-3)
-        var = sd ** 2 + mu * (1 - mu) / np.maximum(n[m], 1)
+        # the Beta law depends on the unit only through its size: evaluate once per distinct size
+        nu, inv = np.unique(np.maximum(n[m], 1), return_inverse=True)
+        var = sd ** 2 + mu * (1 - mu) / nu
         var = np.minimum(var, 0.95 * mu * (1 - mu))
         c = mu * (1 - mu) / var - 1
-        a, b = mu * c, (1 - mu) * c
-        exp_p[m] = special.betaincc(a, b, thr) if thr < 1 else 0.0
+        a_u, b_u = mu * c, (1 - mu) * c
+        exp_p[m] = special.betaincc(a_u, b_u, thr)[inv] if thr < 1 else 0.0
         hit[m] = x[m] > thr
         if thr < 1:
-            dens = float(np.sum(np.exp((a - 1) * np.log(thr) + (b - 1) * np.log1p(-thr) - special.betaln(a, b))))
+            mult = np.bincount(inv, minlength=len(nu))
+            dens = float(np.sum(mult * np.exp((a_u - 1) * np.log(thr) + (b_u - 1) * np.log1p(-thr)
+                                              - special.betaln(a_u, b_u))))
             var_thr = sd ** 2 * (1.571 + K_SD ** 2 * 1.361) / m.sum()
             idx = np.flatnonzero(m)
             extra_var[idx] = dens ** 2 * var_thr / len(idx)  # spread over the region's units
