@@ -394,8 +394,9 @@ def _bound_headline(bounds: list[dict]) -> str:
     unc = b.get("uncovered_electors")
     if unc is not None and b.get("max_winner_margin") is not None:
         s += (f"Even if all {unc:,} electors of the tables not covered had voted for {wn}, {wn} would reach "
-              f"at most {b['max_winner_total']:,}, {abs(b['max_winner_margin']):,} votes "
-              f"{'behind' if b['max_winner_margin'] < 0 else 'ahead of'} {rn}. ")
+              f"at most {b['max_winner_total']:,} votes — "
+              + (f"still {abs(b['max_winner_margin']):,} behind {rn}. " if b["max_winner_margin"] < 0 else
+                 f"{b['max_winner_margin']:,} ahead of {rn}. "))
     for cid, x in (b.get("below_floor") or {}).items():
         s += (f"The declared {names.get(cid, cid)} total is {x['shortfall']:,} votes below the {x['counted']:,} "
               "already counted for that candidate, and counting more tables cannot lower it. ")
@@ -459,7 +460,7 @@ def _claims_headline(claims: list[dict], files: list[str], names: dict[str, str]
                 s += (f" on the standard basis ({c.get('standard_basis', 'valid')} votes); the figure holds only "
                       f"on {basis} ({alt[0]['value']:.2f})")
         parts.append(s)
-    head = (f"The article ({', '.join(files)}), checked against {', '.join(against)}: " if files else "")
+    head = (f"In {', '.join(files)}, checked against {', '.join(against)}: " if files else "")
     return head + "; ".join(parts) + "."
 
 
