@@ -242,6 +242,17 @@ def binomial_inversion(rng: np.random.Generator, n: np.ndarray, p: np.ndarray, s
     c = below[cols] + pm
     nn = n[cols]
     rr = ratio[cols]
+    walk_cdf(flat, act, uu, c, kk, pm, nn, rr)
+    if flip.any():
+        out[:, flip] = n[flip] - out[:, flip]
+    return out
+
+
+def walk_cdf(flat: np.ndarray, act: np.ndarray, uu: np.ndarray, c: np.ndarray, kk: np.ndarray,
+             pm: np.ndarray, nn: np.ndarray, rr: np.ndarray) -> None:
+    """Sequential inversion for the draws ``act`` (positions in ``flat``): from value ``kk`` with
+    pmf ``pm`` and CDF ``c`` (up to and including ``kk``), step k → k + 1 (pmf recurrence with odds
+    ``rr``) until the uniform ``uu`` is reached or k = n; the placed draws are compacted away."""
     while act.size:
         done = (uu <= c) | (kk >= nn)
         flat[act[done]] = kk[done]
@@ -252,6 +263,24 @@ def binomial_inversion(rng: np.random.Generator, n: np.ndarray, p: np.ndarray, s
         pm = pm * ((nn - kk) / (kk + 1.0)) * rr
         kk = kk + 1
         c = c + pm
-    if flip.any():
-        out[:, flip] = n[flip] - out[:, flip]
-    return out
+
+
+def floor_tables(n: np.ndarray, kmax: int, floor: int) -> tuple[np.ndarray, np.ndarray]:
+    """For X ~ Binomial(n_i, k/n_i), k = 0..kmax: P(X < floor) and pmf(floor), shape (len(n), kmax + 1).
+
+    Entries with k/n_i > 0.5 or n_i < floor are not meant to be used (callers route those draws
+    elsewhere); they hold below = 1 (never active).
+    """
+    n = np.asarray(n, dtype=np.float64)[:, None]
+    k = np.arange(kmax + 1, dtype=np.float64)[None, :]
+    q = np.minimum(k / np.maximum(n, 1), 1.0)
+    ok = (q <= 0.5) & (n >= floor)
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        qq = np.where(ok, q, 0.0)
+        ratio = qq / (1.0 - qq)
+        pm = np.exp(n * np.log1p(-qq))
+        below = np.zeros(np.broadcast_shapes(n.shape, k.shape))
+        for j in range(floor):
+            below += pm
+            pm = pm * (n - j) * ratio / (j + 1)
+    return np.where(ok, below, 1.0), np.where(ok, pm, 0.0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import draw_binomial, normal_table, run_batches
+from .base import draw_binomial, floor_tables, normal_table, run_batches, walk_cdf
 from .units import Units
 
 MIN_LAST = 100
@@ -121,6 +121,8 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
 
     nbig = int(np.sum(n * p * (1 - p) >= 9.0))  # units drawn by the normal approximation come first
     n_big = n[:nbig].astype(np.float32)
+    KT = 40  # first draws covered by the second stage's tables
+    below_t, pm_t = floor_tables(n[nbig:], KT, MIN_SECOND)
 
     def two(rng: np.random.Generator, size: int):
         v1 = draw_binomial(rng, n, p, size, exact=False, dtype=np.float32)
@@ -136,12 +138,34 @@ def counts(units: Units, j: int, *, seed: int, resamples: int, scoped: bool = Tr
             np.rint(z, out=z)
             np.clip(z, 0, n_big, out=z)
             out[:, :nbig] = z
-        # ...exact draws (every (draw, unit) a unit of its own, one call) for the small ones
+        # ...exact draws for the small ones: Binomial(n, v1/n) by inversion from tables of P(X < 10)
+        # and pmf(10) per (unit, first draw) — only the draws that reach 10 walk on; draws the
+        # tables do not cover (first draw above the table, above n/2, or a large variance) go
+        # through draw_binomial one (draw, unit) at a time
         if nbig < len(n):
-            ns = np.broadcast_to(n[nbig:], (size, len(n) - nbig)).reshape(-1)
-            ps = v1[:, nbig:].reshape(-1).astype(np.float64) / np.maximum(ns, 1)
-            out[:, nbig:] = draw_binomial(rng, ns, ps, 1, exact=False, dtype=np.int32,
-                                          floor=MIN_SECOND).reshape(size, -1)
+            k1 = v1[:, nbig:].astype(np.int64)
+            ns_ = n[nbig:]
+            q2 = k1 / np.maximum(ns_, 1)
+            tab = (k1 <= KT) & (2 * k1 <= ns_) & (ns_ >= MIN_SECOND) & (ns_ * q2 * (1 - q2) < 9.0)
+            small_out = np.zeros(k1.shape, dtype=np.int64)
+            flat = small_out.reshape(-1)
+            cell = (np.arange(len(ns_)) * (KT + 1))[None, :] + np.minimum(k1, KT)
+            u = rng.random(k1.shape)
+            below = np.take(below_t, cell)
+            act = np.flatnonzero(tab & (u > below))
+            if act.size:
+                cc = cell.reshape(-1)[act]
+                pm = pm_t.reshape(-1)[cc]
+                qa = q2.reshape(-1)[act]
+                walk_cdf(flat, act, u.reshape(-1)[act], below.reshape(-1)[act] + pm,
+                         np.full(act.size, MIN_SECOND, dtype=np.int64), pm,
+                         np.broadcast_to(ns_, k1.shape).reshape(-1)[act], qa / (1 - qa))
+            rest = np.flatnonzero(~tab.reshape(-1) & (np.broadcast_to(ns_, k1.shape) >= MIN_SECOND).reshape(-1))
+            if rest.size:
+                nr = np.broadcast_to(ns_, k1.shape).reshape(-1)[rest]
+                flat[rest] = draw_binomial(rng, nr, q2.reshape(-1)[rest], 1, exact=False, dtype=np.int64,
+                                           floor=MIN_SECOND)[0]
+            out[:, nbig:] = small_out
         return tally(out)
 
     parts = run_batches(np.random.SeedSequence([seed, 2, j]), resamples, one, batch=batch)
