@@ -126,8 +126,7 @@ def test_analyze_clean_election_flags_nothing_and_states_the_family():
     d = rep.to_dict()
     assert d["family"]["size"] == sum(1 for r in rep.tests if r.in_family) > 10
     assert d["family"]["scopes"] == 6
-    flagged = [t for t in d["tests"] if t["q_value"] is not None and t["q_value"] <= 0.05
-               and t["test"] != "fingerprint"]
+    flagged = [t for t in d["tests"] if t["q_value"] is not None and t["q_value"] <= 0.05]
     assert flagged == [], flagged
     for t in d["tests"]:
         assert set(t) >= {"test", "scope", "statistic", "p_value", "q_value", "calibration", "applicable",
@@ -160,6 +159,23 @@ def test_calibration_labels_a_broken_test_anti_conservative():
     assert c["always"]["label"] == "anti-conservative" and c["always"]["rejection_rate"] == 1.0
     assert calibration.label(1, 40) == "calibrated"
     assert calibration.label(0, 400) == "conservative"
+
+
+def test_an_anti_conservative_test_has_its_p_value_withheld_and_left_out_of_the_family(monkeypatch):
+    real = calibration.calibrate_many
+
+    def zero_five_rejects_too_often(*args, **kw):
+        out = real(*args, **kw)
+        out["zero-five"].update(label="anti-conservative", rejection_rate=0.4)
+        return out
+
+    monkeypatch.setattr(calibration, "calibrate_many", zero_five_rejects_too_often)
+    rep = analyze(clean_tally(n=3000, seed=6), tests=["zero-five", "last-digit"], resamples=39,
+                  calibration_sims=3, calibration_units=3000)
+    zf = [r for r in rep.tests if r.test == "zero-five" and r.applicable]
+    assert zf and all(r.p_value is None and "p_value_withheld" in r.details and not r.in_family for r in zf)
+    assert all(any(c.startswith("withheld") for c in r.caveats) for r in zf)
+    assert any(r.in_family for r in rep.tests if r.test == "last-digit")
 
 
 def test_power_reports_proportional_stuffing_as_invisible_to_digit_tests():

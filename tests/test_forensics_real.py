@@ -93,17 +93,18 @@ def test_clean_elections_shaped_like_real_ones_reject_at_alpha(load, name):
 
     units = from_tally(load(name))
     mods = [TESTS[s] for s in CALIBRATED]
-    # last-digit on Russia-2012-shaped elections at 39 resamples rejects ~7 % (36/500 in 100 simulations,
-    # before and after the faster samplers): borderline for a 30-simulation check, whose outcome then
-    # depends on the draw stream; seed 5 is one where it lands inside the band
-    cal = calibration.calibrate_many(units, mods, sims=30, resamples=39, max_units=20_000, seed=5)
+    # Any seed: the claim under test is about what is *shown as calibrated*. last-digit on
+    # Russia-2012-shaped elections rejects ~7 % (36/500 in 100 simulations, docs/forensics.md), so
+    # a 30-simulation run may label it anti-conservative; then its p-value must be withheld.
+    cal = calibration.calibrate_many(units, mods, sims=30, resamples=39, max_units=20_000, seed=0)
     for slug, c in cal.items():
         if c["trials"] == 0:
             continue
         if c["label"] == "calibrated":
             se = (0.05 * 0.95 / c["trials"]) ** 0.5
             assert abs(c["rejection_rate"] - 0.05) <= 3 * se + 1e-9, (name, slug, c)
-        assert c["label"] != "anti-conservative", (name, slug, c)
+    # the test the Russian finding rests on must be calibrated on its own data's shape
+    assert cal["integer-percent"]["label"] == "calibrated", cal["integer-percent"]
 
 
 def test_planted_rounding_in_2pct_of_russia_2012_sized_units_is_detected(load):
