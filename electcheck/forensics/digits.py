@@ -215,3 +215,17 @@ def candidates(units: Units, min_count: int) -> list[int]:
         if np.sum(x >= min_count) >= MIN_VALUES:
             out.append(int(j))
     return out
+
+
+def last_digit_cells(units: Units, seed: int, resamples: int, scoped: bool, min_count: int):
+    """Per candidate and scope: (counts, scope index, scope, observed, N, simulated or None if too few).
+
+    Shared by the last-digit and zero-five tests, which read the same draws differently.
+    """
+    scopes = units.scopes() if scoped else [("national", None)]
+    for j in candidates(units, min_count):
+        dc = counts(units, j, seed=seed, resamples=resamples, scoped=scoped, min_last=min_count)
+        for s, (scope, _) in enumerate(scopes):
+            obs = dc.obsL[s].astype(float)
+            N = obs.sum()
+            yield dc, s, scope, obs, N, (dc.simL[:, s, :].astype(float) if N >= MIN_VALUES else None)

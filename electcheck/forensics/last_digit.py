@@ -39,6 +39,7 @@ import numpy as np
 from scipy import stats
 
 from . import digits
+from .digits import last_digit_cells
 from .base import Applicability, TestResult, mc_p_value
 from .units import Units
 
@@ -60,39 +61,33 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
     if not app:
         return [TestResult(SLUG, "national", "*", None, None, False, [app.reason])]
     out = []
-    scopes = units.scopes() if scoped else [("national", None)]
-    for j in digits.candidates(units, min_count):
-        dc = digits.counts(units, j, seed=seed, resamples=resamples, scoped=scoped, min_last=min_count)
-        for s, (scope, _) in enumerate(scopes):
-            obs = dc.obsL[s].astype(float)
-            N = obs.sum()
-            if N < digits.MIN_VALUES:
-                out.append(TestResult(SLUG, scope, dc.cand, None, None, False,
-                                      [f"needs ≥ {digits.MIN_VALUES} counts ≥ {min_count}; {int(N)} here"]))
-                continue
-            sims = dc.simL[:, s, :].astype(float)
-            exp = dc.expL[s] * (N / max(dc.expL[s].sum(), 1e-9))
-            stat, null = digits.distance(obs, exp, sims, dc.var_expL[s])
-            tb = float(digits.chi2(obs, np.full(10, N / 10)))
-            # does the resampled null itself depart from uniform? (truncation, small units)
-            null_dev = float(digits.chi2(exp * (N / max(exp.sum(), 1)), np.full(10, N / 10)))
-            cav = []
-            p = mc_p_value(stat, null)
-            applicable = True
-            extra = {}
-            if null_dev > ARTEFACT_CHI2:
-                applicable = False
-                extra["p_value_withheld"] = p
-                cav.append(f"does not apply as fraud evidence: even without manipulation these counts are not "
-                           f"uniform in their last digit (the resampled null departs from uniform by χ² = "
-                           f"{null_dev:,.0f}: a steep count distribution above the ≥ {min_count} cutoff, a "
-                           "truncation artefact); a residual this small cannot be told from modelling error")
-                p = None
-            out.append(TestResult(
-                SLUG, scope, dc.cand, stat, p, applicable=applicable, caveats=cav, details={
-                    **extra, "null_departure_from_uniform_chi2": null_dev,
-                    "n_values": int(N), "min_count": min_count, "observed_freq": obs / N,
-                    "expected_freq": exp / max(exp.sum(), 1), "resamples": resamples,
-                    "textbook_statistic": tb, "textbook_p_value": float(stats.chi2.sf(tb, 9)),
-                }))
+    for dc, s, scope, obs, N, sims in last_digit_cells(units, seed, resamples, scoped, min_count):
+        if sims is None:
+            out.append(TestResult(SLUG, scope, dc.cand, None, None, False,
+                                  [f"needs ≥ {digits.MIN_VALUES} counts ≥ {min_count}; {int(N)} here"]))
+            continue
+        exp = dc.expL[s] * (N / max(dc.expL[s].sum(), 1e-9))
+        stat, null = digits.distance(obs, exp, sims, dc.var_expL[s])
+        tb = float(digits.chi2(obs, np.full(10, N / 10)))
+        # does the resampled null itself depart from uniform? (truncation, small units)
+        null_dev = float(digits.chi2(exp * (N / max(exp.sum(), 1)), np.full(10, N / 10)))
+        cav = []
+        p = mc_p_value(stat, null)
+        applicable = True
+        extra = {}
+        if null_dev > ARTEFACT_CHI2:
+            applicable = False
+            extra["p_value_withheld"] = p
+            cav.append(f"does not apply as fraud evidence: even without manipulation these counts are not "
+                       f"uniform in their last digit (the resampled null departs from uniform by χ² = "
+                       f"{null_dev:,.0f}: a steep count distribution above the ≥ {min_count} cutoff, a "
+                       "truncation artefact); a residual this small cannot be told from modelling error")
+            p = None
+        out.append(TestResult(
+            SLUG, scope, dc.cand, stat, p, applicable=applicable, caveats=cav, details={
+                **extra, "null_departure_from_uniform_chi2": null_dev,
+                "n_values": int(N), "min_count": min_count, "observed_freq": obs / N,
+                "expected_freq": exp / max(exp.sum(), 1), "resamples": resamples,
+                "textbook_statistic": tb, "textbook_p_value": float(stats.chi2.sf(tb, 9)),
+            }))
     return out
