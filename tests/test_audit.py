@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from electcheck.cli import app
 from electcheck.report import load_example, run_audit, verify, write_report
-from electcheck.report.config import parse_config
 
 from conftest import ROOT, ingest_or_skip
 from test_report import EVIL_CAND, EVIL_REGION, hostile_tallies

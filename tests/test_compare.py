@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from electcheck.compare import compute_bound, ratio_estimate, reconcile
+from electcheck.compare import ratio_estimate, reconcile
 from electcheck.errors import InputError
 
 from compare_helpers import make_tally, pair, unit

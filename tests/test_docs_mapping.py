@@ -3,7 +3,6 @@ inspect → (edited mapping) → ingest --map → totals."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest

@@ -8,10 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,21 +22,6 @@ BAD = Path(__file__).parent / "fixtures" / "bad"
 MAP = BAD / "map.toml"
 
 
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
-    """Run the console entry point as a user would (exit code, stdout, stderr)."""
-    from electcheck.cli import main
-
-    old = sys.argv
-    sys.argv = ["electcheck", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    finally:
-        sys.argv = old
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def ok(name: str, **kw):

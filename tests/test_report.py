@@ -19,7 +19,7 @@ from electcheck.model import Candidate, Tally, TallyMeta
 from electcheck.report import charts
 from electcheck.report.config import example_names, load_example, parse_config
 from electcheck.report.html import inline_svg
-from electcheck.report.safe import csv_text, frame_csv, safe_cell
+from electcheck.report.safe import frame_csv, safe_cell
 
 EVIL_CAND = '<script>window.__pwned=1</script>'
 EVIL_IMG = '<img src="http://127.0.0.1:9/x.png" onerror="window.__pwned=2">'

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 from electcheck.errors import DataNotFound, InputError
 from electcheck.sources import registry
@@ -14,20 +14,6 @@ from electcheck.sources import registry
 V2 = registry.DATASETS["venezuela-2024/opposition-v2"].file
 
 
-def run_cli(args, capsys):
-    from electcheck.cli import main
-
-    old = sys.argv
-    sys.argv = ["electcheck", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code
-    finally:
-        sys.argv = old
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture

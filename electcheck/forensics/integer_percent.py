@@ -139,7 +139,6 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
     hit = hit_t | hit_s
     scopes = units.scopes() if scoped else [("national", None)]
     n_scope = len(scopes)
-    code = np.zeros(len(idx), dtype=np.int64)  # 0 = national only
     reg = units.region[idx] if (units.region is not None and n_scope > 1) else None
     if reg is not None:  # units sorted by region, for per-region sums with reduceat
         order = np.flatnonzero(reg >= 0)
@@ -163,8 +162,6 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
         out[:, 1, 0] = np.count_nonzero(ht, axis=1)
         out[:, 2, 0] = np.count_nonzero(hs, axis=1)
         if reg is not None:
-            k = n_scope - 1
-            ok = reg >= 0
             for j, arr in enumerate((h, ht, hs)):
                 sums = np.add.reduceat(arr[:, order].astype(np.int32), starts, axis=1) if len(order) else 0
                 out[:, j, 1:] = 0

@@ -27,7 +27,6 @@ share of votes), nor anything in candidates with fewer than 300 counts ≥ 10.
 
 from __future__ import annotations
 
-import numpy as np
 from scipy import stats
 
 from . import digits

@@ -24,17 +24,16 @@ from scipy import stats
 
 from . import digits
 from .digits import last_digit_cells
-from .base import Applicability, TestResult, mc_p_value
+from .base import TestResult, mc_p_value
+from . import last_digit
 from .last_digit import ARTEFACT_CHI2
 from .units import Units
 
 SLUG = "zero-five"
 
 
-def validate(units: Units, min_count: int = digits.MIN_LAST) -> Applicability:
-    if not digits.candidates(units, min_count):
-        return Applicability(False, f"needs a candidate with ≥ {digits.MIN_VALUES} unit counts ≥ {min_count}")
-    return Applicability(True)
+# applies where the last-digit test does: large counts of some candidate
+validate = last_digit.validate
 
 
 def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = True,

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..model import Finding, IngestReport, IngestResult, InputFile, Tally
 from ..sources import profiles, registry
 from ..sources.mapping import Mapping, load_mapping
-from ..sources.readers import RawTable, ReadOptions, read_table
+from ..sources.readers import ReadOptions, read_table
 from .build import build_tally
 from .checks import grouping_findings, run_checks
 

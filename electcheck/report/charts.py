@@ -77,7 +77,7 @@ def bound_chart(bound: dict, names: dict[str, str], source: str, label: str = ""
     elif bound.get("declared_margin_reachable") is False:
         title = f"The declared margin for {wn} cannot be reached from the tally sheets"
     else:
-        title = f"The uncovered tables could still change the result"
+        title = "The uncovered tables could still change the result"
     sub = (f"Votes. Worst case: all {unc:,} electors of tables not covered are added to {wn}. "
            f"Best case {wn}: {counted[w] + unc:,} vs {rn} counted {counted[r]:,}; declared {declared[w]:,} vs "
            f"{declared[r]:,}.")

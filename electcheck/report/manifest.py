@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable

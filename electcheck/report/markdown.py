@@ -31,7 +31,7 @@ def render_markdown(audit) -> str:
     L = [f"# {_text(d['title'])}", "", f"electcheck {d['electcheck_version']}, seed {d['seed']}.", "",
          "## What the data show", ""]
     for h in d["headlines"]:
-        L.append(f"- " + (f"**{_text(h['title'])}** — " if h.get("title") else "") + _text(h["text"]))
+        L.append("- " + (f"**{_text(h['title'])}** — " if h.get("title") else "") + _text(h["text"]))
     for k in ("compare", "claims", "forensics"):
         s = d["sections"].get(k)
         if isinstance(s, dict) and s.get("available") is False:
