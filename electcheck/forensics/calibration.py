@@ -144,35 +144,13 @@ def label(rejections: int, trials: int, alpha: float = ALPHA) -> str:
     return "calibrated"
 
 
-def calibrate(units: Units, module: Any, *, sims: int = 20, resamples: int = 99, seed: int = 0,
-              max_units: int = 20_000, model: CleanModel | None = None, **kw: Any) -> dict[str, Any]:
-    """Run ``module`` on ``sims`` clean simulated elections; rejection rates at α = 0.05.
-
-    Returns ``label``, ``rejection_rate``, ``rejections``, ``trials`` for the test's
-    p-values and, where the test reports one, the same under ``textbook``.
-    """
-    model = model or fit_clean(units)
-    ss = np.random.SeedSequence([seed, 7])
-    rej = trials = rej_tb = trials_tb = 0
-    pvals = []
-    N = len(model.registered)
-    for k, child in enumerate(ss.spawn(sims)):
-        rng = np.random.default_rng(child)
-        index = np.sort(rng.choice(N, size=max_units, replace=False)) if N > max_units else None
-        clean = simulate_clean(model, rng, index)
-        for r in module.run(clean, seed=int(rng.integers(2**31)), resamples=resamples, scoped=False, **kw):
-            if r.applicable and r.p_value is not None:
-                trials += 1
-                rej += int(r.p_value <= ALPHA)
-                pvals.append(r.p_value)
-            tb = r.details.get("textbook_p_value")
-            if r.applicable and tb is not None:
-                trials_tb += 1
-                rej_tb += int(tb <= ALPHA)
+def _summary(rej: int, trials: int, rej_tb: int, trials_tb: int, *, sims: int, resamples: int,
+             units_per_sim: int) -> dict[str, Any]:
+    """Rejection rates at α of a test's p-values (and, where reported, of its textbook null)."""
     out: dict[str, Any] = {
         "label": label(rej, trials), "rejection_rate": rej / trials if trials else None,
         "rejections": rej, "trials": trials, "sims": sims, "resamples": resamples,
-        "units_per_sim": min(N, max_units), "alpha": ALPHA,
+        "units_per_sim": units_per_sim, "alpha": ALPHA,
         "mc_error": float(np.sqrt(ALPHA * (1 - ALPHA) / trials)) if trials else None,
     }
     if trials_tb:
@@ -183,7 +161,11 @@ def calibrate(units: Units, module: Any, *, sims: int = 20, resamples: int = 99,
 
 def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resamples: int = 99, seed: int = 0,
                    max_units: int = 20_000) -> dict[str, dict[str, Any]]:
-    """``calibrate`` for several tests at once, sharing each simulated election (and its draws)."""
+    """Run each test on ``sims`` clean simulated elections (shared by all tests, with their draws).
+
+    Per test: ``label``, ``rejection_rate``, ``rejections``, ``trials`` of its p-values at α = 0.05
+    and, where the test reports one, the same under ``textbook``.
+    """
     model = fit_clean(units)
     ss = np.random.SeedSequence([seed, 7])
     N = len(model.registered)
@@ -203,16 +185,5 @@ def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resample
                 if tb is not None:  # the textbook null is judged even where the test is refused
                     a[3] += 1
                     a[2] += int(tb <= ALPHA)
-    out = {}
-    for slug, (rej, trials, rej_tb, trials_tb) in acc.items():
-        d: dict[str, Any] = {
-            "label": label(rej, trials), "rejection_rate": rej / trials if trials else None,
-            "rejections": rej, "trials": trials, "sims": sims, "resamples": resamples,
-            "units_per_sim": min(N, max_units), "alpha": ALPHA,
-            "mc_error": float(np.sqrt(ALPHA * (1 - ALPHA) / trials)) if trials else None,
-        }
-        if trials_tb:
-            d["textbook"] = {"label": label(rej_tb, trials_tb), "rejection_rate": rej_tb / trials_tb,
-                             "rejections": rej_tb, "trials": trials_tb}
-        out[slug] = d
-    return out
+    return {slug: _summary(*a, sims=sims, resamples=resamples, units_per_sim=min(N, max_units))
+            for slug, a in acc.items()}

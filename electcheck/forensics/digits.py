@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import draw_binomial, floor_tables, normal_table, run_batches, walk_cdf
+from .base import TestResult, draw_binomial, floor_tables, normal_table, run_batches, walk_cdf
 from .units import Units
 
 MIN_LAST = 100
@@ -217,10 +217,12 @@ def candidates(units: Units, min_count: int) -> list[int]:
     return out
 
 
-def last_digit_cells(units: Units, seed: int, resamples: int, scoped: bool, min_count: int):
-    """Per candidate and scope: (counts, scope index, scope, observed, N, simulated or None if too few).
+def last_digit_cells(units: Units, slug: str, out: list, *, seed: int, resamples: int, scoped: bool,
+                     min_count: int):
+    """Per candidate and scope with enough counts: (counts, scope index, scope, observed, N, simulated).
 
-    Shared by the last-digit and zero-five tests, which read the same draws differently.
+    Shared by the last-digit and zero-five tests, which read the same draws differently; a scope
+    with too few counts gets its not-applicable result appended to ``out`` instead.
     """
     scopes = units.scopes() if scoped else [("national", None)]
     for j in candidates(units, min_count):
@@ -228,4 +230,8 @@ def last_digit_cells(units: Units, seed: int, resamples: int, scoped: bool, min_
         for s, (scope, _) in enumerate(scopes):
             obs = dc.obsL[s].astype(float)
             N = obs.sum()
-            yield dc, s, scope, obs, N, (dc.simL[:, s, :].astype(float) if N >= MIN_VALUES else None)
+            if N < MIN_VALUES:
+                out.append(TestResult(slug, scope, dc.cand, None, None, False,
+                                      [f"needs ≥ {MIN_VALUES} counts ≥ {min_count}; {int(N)} here"]))
+                continue
+            yield dc, s, scope, obs, N, dc.simL[:, s, :].astype(float)

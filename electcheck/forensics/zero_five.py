@@ -42,11 +42,8 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
     if not app:
         return [TestResult(SLUG, "national", "*", None, None, False, [app.reason])]
     out = []
-    for dc, s, scope, obs, N, sims in last_digit_cells(units, seed, resamples, scoped, min_count):
-        if sims is None:
-            out.append(TestResult(SLUG, scope, dc.cand, None, None, False,
-                                  [f"needs ≥ {digits.MIN_VALUES} counts ≥ {min_count}; {int(N)} here"]))
-            continue
+    for dc, s, scope, obs, N, sims in last_digit_cells(units, SLUG, out, seed=seed, resamples=resamples,
+                                                        scoped=scoped, min_count=min_count):
         share_obs = (obs[0] + obs[5]) / N
         share_sim = (sims[:, 0] + sims[:, 5]) / np.maximum(sims.sum(axis=1), 1)
         e0 = dc.expL[s]
