@@ -11,7 +11,7 @@ import typer
 
 from ..errors import InputError
 from . import app
-from .common import OutputOpt, QuietOpt, VerboseOpt, csv_text, emit, info, markdown_table, to_json
+from .common import OutputOpt, QuietOpt, VerboseOpt, csv_text, emit, info, load_source, markdown_table, to_json
 
 
 class CheckFormat(str, Enum):
@@ -23,12 +23,6 @@ class CheckFormat(str, Enum):
 
 
 COLUMNS = ["start", "end", "text", "quantity", "subject", "hedge", "interval", "actual", "basis", "verdict"]
-
-
-def _load(name: str):
-    from ..ingest import ingest
-
-    return ingest(name).tally
 
 
 def _rows(result):
@@ -54,6 +48,10 @@ def check(
     file: Optional[str] = typer.Option(None, "--file", help="Read the text from a file ('-' = stdin)."),
     against: list[str] = typer.Option(..., "--against", help="Source to check against (repeat: the first is the "
                                       "reference, the others are alternative snapshots)."),
+    map_file: Optional[Path] = typer.Option(None, "--map", "-m", help="Mapping (TOML) for the first --against "
+                                            "when it is a file (others: FILE::MAP.toml)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Built-in profile for the first --against "
+                                          "when it is a file."),
     format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
     url: Optional[str] = typer.Option(None, "--url", help="Where the text appeared (ClaimReview appearance)."),
     org: Optional[str] = typer.Option(None, "--org", help="Fact-checking organisation (ClaimReview author)."),
@@ -83,7 +81,8 @@ def check(
         body = text
     if lang not in (None, "en", "es"):
         raise typer.BadParameter("--lang must be en or es")
-    tallies = [_load(a) for a in against]
+    tallies = [load_source(a, *((map_file, profile) if i == 0 else (None, None)))
+               for i, a in enumerate(against)]
     result = check_text(body, tallies, lang)
     for t in tallies:
         result.findings += integrity_checks(t)

@@ -26,8 +26,17 @@ OutputOpt = typer.Option("-", "--output", "-o", help="Write output here ('-' = s
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress or messages on stderr.")
 VerboseOpt = typer.Option(False, "--verbose", "-v", help="More detail on stderr.")
 SeedOpt = typer.Option(20240728, "--seed", help="Random seed (results are reproducible).")
+MapHelp = "Mapping file (TOML) for a file SOURCE (or write FILE::MAP.toml)."
+ProfileHelp = "Built-in profile for a file SOURCE (or write FILE::PROFILE)."
 DataDirOpt = typer.Option(None, "--data-dir", envvar="ELECTCHECK_DATA_DIR",
                           help="Folder holding the raw datasets (default: $ELECTCHECK_DATA_DIR).")
+
+
+def load_source(source: str, mapping: str | Path | None = None, profile: str | None = None):
+    """The one resolution path every command shares with ``ingest``: name, file + mapping, FILE::MAP, Parquet."""
+    from ..ingest import ingest
+
+    return ingest(source, mapping=mapping, profile=profile).tally
 
 
 def _json_default(o: Any) -> Any:

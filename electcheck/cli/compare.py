@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Any, Optional
 
 import typer
@@ -13,7 +14,7 @@ from ..errors import ElectcheckError
 from ..model import SEVERITY_ORDER
 from . import app
 from .common import (Format, FormatOpt, OutputOpt, QuietOpt, VerboseOpt, csv_text, emit, fmt_int, info,
-                     markdown_table, to_json)
+                     load_source, markdown_table, to_json)
 
 
 class FailOn(str, Enum):
@@ -21,18 +22,6 @@ class FailOn(str, Enum):
     info = "info"
     warning = "warning"
     error = "error"
-
-
-def _load(source: str):
-    from pathlib import Path
-
-    if source.endswith(".parquet") and Path(source).is_file():  # an already-ingested tally
-        from ..model import Tally
-
-        return Tally.from_parquet(source)
-    from ..ingest import ingest
-
-    return ingest(source).tally
 
 
 def _pct(v: Optional[float], digits: int = 2) -> str:
@@ -206,6 +195,14 @@ def render_csv(res, rollup: Optional[str]) -> str:
 def compare(
     official: str = typer.Argument(..., help="Official results: dataset name, file or .parquet."),
     independent: str = typer.Argument(..., help="Independent tally: dataset name, file or .parquet."),
+    map_official: Optional[Path] = typer.Option(None, "--map-official", help="Mapping (TOML) for an OFFICIAL file "
+                                                "(or write FILE::MAP.toml)."),
+    map_independent: Optional[Path] = typer.Option(None, "--map-independent", help="Mapping (TOML) for an "
+                                                   "INDEPENDENT file (or write FILE::MAP.toml)."),
+    profile_official: Optional[str] = typer.Option(None, "--profile-official", help="Built-in profile for an "
+                                                   "OFFICIAL file."),
+    profile_independent: Optional[str] = typer.Option(None, "--profile-independent", help="Built-in profile for "
+                                                      "an INDEPENDENT file."),
     level: Optional[str] = typer.Option(None, "--level", help="Compare at this hierarchy level (default: "
                                         "the common unit level, or nation for a one-row bulletin)."),
     registered_from: Optional[str] = typer.Option(
@@ -229,9 +226,9 @@ def compare(
 
     try:
         info(f"loading {official}", quiet)
-        off = _load(official)
+        off = load_source(official, map_official, profile_official)
         info(f"loading {independent}", quiet)
-        ind = _load(independent)
+        ind = load_source(independent, map_independent, profile_independent)
         reg = None
         if registered_from is None and "registered" not in ind.data.columns:
             registered_from = ind.meta.notes.get("registered_from")  # the profile's default
@@ -240,7 +237,7 @@ def compare(
                      "(its profile's default; --registered-from none to disable)", quiet)
         if registered_from and registered_from.lower() != "none":
             info(f"loading {registered_from} (registered electors)", quiet)
-            reg = _load(registered_from)
+            reg = load_source(registered_from)
         res = reconcile(off, ind, level, registered_from=reg, strata_level=strata)
         if format == Format.json:
             text = to_json(res.to_dict())

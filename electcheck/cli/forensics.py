@@ -9,18 +9,8 @@ import typer
 
 from ..errors import InputError
 from . import app
-from .common import (Format, FormatOpt, OutputOpt, QuietOpt, SeedOpt, csv_text, emit, info, markdown_table,
+from .common import (Format, FormatOpt, MapHelp, ProfileHelp, load_source, OutputOpt, QuietOpt, SeedOpt, csv_text, emit, info, markdown_table,
                      to_json)
-
-
-def _load(source: str):
-    if source.endswith(".parquet") and Path(source).is_file():
-        from ..model import Tally
-
-        return Tally.from_parquet(source)
-    from ..ingest import ingest
-
-    return ingest(source).tally
 
 
 def _fmt(v: Any, kind: str = "g") -> str:
@@ -130,6 +120,8 @@ def forensics(
     source: Optional[str] = typer.Argument(None, help="A built-in dataset name, a file, or an ingested .parquet."),
     tests: Optional[List[str]] = typer.Option(None, "--tests", "-t",
                                               help="Tests to run (slugs, repeat or comma-separate; default all)."),
+    map_file: Optional[Path] = typer.Option(None, "--map", "-m", help=MapHelp),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help=ProfileHelp),
     by: Optional[str] = typer.Option(None, "--by", help="Also run every test per unit of this hierarchy level."),
     seed: int = SeedOpt,
     resamples: int = typer.Option(1000, "--resamples", help="Monte Carlo resamples per test."),
@@ -163,7 +155,7 @@ def forensics(
         return
     if not source:
         raise InputError("missing SOURCE", hint="Name a dataset (electcheck data list) or a file, or use --list")
-    tally = _load(source)
+    tally = load_source(source, map_file, profile)
     info(f"running {', '.join(fx.resolve_tests(tests))} on {tally.meta.source} "
          f"({resamples:,} resamples, {calibration_sims} calibration simulations)", quiet)
     report = fx.analyze(tally, tests=tests, by=by, seed=seed, resamples=resamples,

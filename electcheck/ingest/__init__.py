@@ -38,7 +38,13 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
     A file needs ``profile`` (a built-in profile name) or ``mapping`` (a TOML
     mapping file or a Mapping); the read options override the mapping's.
     """
-    source = str(source)
+    from ..sources.spec import parse_source
+
+    if isinstance(mapping, Mapping):
+        source = str(source)
+    else:
+        spec = parse_source(str(source), mapping=mapping, profile=profile)
+        source, mapping, profile = spec.source, spec.mapping, spec.profile
     name = None
     if mapping is None and profile is None and source in registry.DATASETS:
         name = source

@@ -41,8 +41,10 @@ def load(source: str, base_dir: str | None = None) -> Tally:
                                              "rows": len(t.data)}]
             return t
     from ..ingest import ingest
+    from ..sources.spec import parse_source
 
-    return ingest(source).tally
+    spec = parse_source(source, base_dir=base_dir)
+    return ingest(spec.source, mapping=spec.mapping, profile=spec.profile).tally
 
 
 def inputs_of(t: Tally) -> list[dict[str, Any]]:
