@@ -1,0 +1,139 @@
+"""Verdict accuracy of ``electcheck.claims`` on the real-sentence corpus (tests/claims/real).
+
+    python benchmarks/claims_accuracy.py --split dev [--show-mismatches] [--json]
+    python benchmarks/claims_accuracy.py --split sealed [--json]      # aggregate figures only
+
+Each row's sentence is checked with ``check_text(text, tallies, lang)`` against
+the row's ``against`` datasets (first = reference); the row's claim is the one
+whose character span overlaps the row's ``number`` in the text (else the first
+claim whose text contains it, or is contained in it). A row is right when that
+claim's verdict equals the row's ``expected_verdict`` (computed from the data by
+``tests/claims/real/label.py``); a row with no such claim counts as wrong and
+is reported as "not found".
+
+The sealed split is for honest estimates: ``--show-mismatches`` refuses it, so
+that no rule is tuned on its sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "tests" / "claims" / "real"
+
+
+def rows_of(split: str):
+    with open(REAL / f"{split}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def find_claim(row, claims):
+    """The checker's claim for the row's number: overlapping span first, then text containment."""
+    text, num = row["text"], row["number"]
+    start = text.find(num)
+    end = start + len(num)
+    if start >= 0:
+        for c in claims:
+            if c.start < end and start < c.end:
+                return c
+    for c in claims:
+        if num in c.text or (c.text and c.text in num):
+            return c
+    return None
+
+
+def evaluate(rows, load):
+    from electcheck.claims import check_text
+
+    out = []
+    for r in rows:
+        tallies = [load(n.strip()) for n in r["against"].split(";") if n.strip()]
+        try:
+            result = check_text(r["text"], tallies, r["lang"])
+            c = find_claim(r, result.claims)
+            err = ""
+        except Exception as e:  # a crash on one row is a wrong row, not a failed benchmark
+            c, err = None, f"{type(e).__name__}: {e}"
+        got = c.verdict if c is not None else None
+        out.append({"id": r["id"], "lang": r["lang"], "quantity": r["quantity"], "expected": r["expected_verdict"],
+                    "got": got, "ok": got == r["expected_verdict"], "found": c is not None, "error": err,
+                    "number": r["number"], "got_quantity": getattr(c, "quantity", None),
+                    "got_actual": getattr(c, "actual", None), "got_basis": getattr(c, "basis", None),
+                    "actual": r["actual"], "basis": r["basis"]})
+    return out
+
+
+def figures(results, split: str) -> dict:
+    def agg(key):
+        d = defaultdict(lambda: [0, 0])
+        for x in results:
+            d[x[key]][0] += x["ok"]
+            d[x[key]][1] += 1
+        return {k: {"correct": v[0], "rows": v[1], "accuracy": round(v[0] / v[1], 4)} for k, v in sorted(d.items())}
+
+    n = len(results)
+    ok = sum(x["ok"] for x in results)
+    return {"split": split, "rows": n, "correct": ok, "accuracy": round(ok / n, 4) if n else None,
+            "not_found": sum(not x["found"] for x in results), "errors": sum(bool(x["error"]) for x in results),
+            "per_language": agg("lang"), "per_quantity": agg("quantity"), "per_expected_verdict": agg("expected")}
+
+
+def table(title: str, d: dict) -> str:
+    lines = [f"{title:<16} {'rows':>5} {'correct':>8} {'accuracy':>9}"]
+    for k, v in d.items():
+        lines.append(f"{k:<16} {v['rows']:>5} {v['correct']:>8} {v['accuracy']:>9.1%}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("dev", "sealed"), required=True)
+    ap.add_argument("--show-mismatches", action="store_true", help="list wrong rows (dev split only)")
+    ap.add_argument("--json", action="store_true", help="emit the figures as JSON")
+    a = ap.parse_args(argv)
+    if a.show_mismatches and a.split == "sealed":
+        print("refused: --show-mismatches is not available for the sealed split (aggregate figures only)",
+              file=sys.stderr)
+        return 2
+    os.environ.setdefault("ELECTCHECK_DATA_DIR", str(ROOT.parent / "shared" / "datasets"))
+    from electcheck.ingest import ingest
+
+    load = lru_cache(maxsize=None)(lambda name: ingest(name).tally)
+    t0 = time.perf_counter()
+    results = evaluate(rows_of(a.split), load)
+    fig = figures(results, a.split)
+    fig["seconds"] = round(time.perf_counter() - t0, 1)
+    if a.json:
+        print(json.dumps(fig, indent=2, ensure_ascii=False))
+    else:
+        print(f"split {a.split}: {fig['correct']}/{fig['rows']} = {fig['accuracy']:.1%} verdicts right; "
+              f"no claim found for {fig['not_found']} rows; {fig['errors']} rows raised ({fig['seconds']} s)")
+        print()
+        print(table("language", fig["per_language"]))
+        print()
+        print(table("quantity", fig["per_quantity"]))
+        print()
+        print(table("expected", fig["per_expected_verdict"]))
+    if a.show_mismatches:
+        print("\nmismatches:")
+        for x in results:
+            if not x["ok"]:
+                print(f"  {x['id']} {x['number']!r} [{x['quantity']}] expected {x['expected']} "
+                      f"(actual {x['actual']} {x['basis']}) got {x['got'] or 'no claim'}"
+                      f"{' ' + str(x['got_quantity']) if x['found'] else ''}"
+                      f"{' actual ' + str(x['got_actual']) if x['found'] else ''}"
+                      f"{' ' + x['error'] if x['error'] else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
