@@ -4,6 +4,13 @@ A mapping is TOML (see docs/mapping.md). Built-in profiles are mappings too.
 Columns are declared as data: a column reference is a header string, a table
 ``{contains = "text"}`` matching one header by substring, or a list of
 references whose values are summed.
+
+A mapping may name other files: ``include`` (a shared candidate list) and
+``[codebook]`` (a CSV of code → name, kind, for coded files whose columns are
+``p_41`` or protocol line numbers). Both are read only from the mapping's own
+folder (or below it) unless the caller allows a path (``allow_paths``; the CLI's
+``--allow-path``), so a mapping received from someone else cannot read
+arbitrary files.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Iterable, Union
 
 from ..errors import InputError
 from ..model import COUNT_FIELDS, Candidate
@@ -113,22 +120,50 @@ def _short(header: list[str], n: int = 25) -> str:
 _READ_KEYS = {"encoding", "delimiter", "header_row", "sheet", "na_values", "format"}
 
 
-def load_mapping(path: str | Path) -> Mapping:
+def load_mapping(path: str | Path, *, allow_paths: Iterable[str | Path] = ()) -> Mapping:
+    """Read a mapping file. Files it names (``include``, ``[codebook]``) must lie in its own
+    folder or below, or under one of ``allow_paths`` (files or folders the caller allows)."""
     p = Path(path)
     try:
         doc = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("mapping file not found", file=str(p)) from None
+    except UnicodeDecodeError:
+        raise InputError("not a UTF-8 text file", file=str(p), hint="Save the mapping as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"not valid TOML ({e})", file=str(p), hint="See docs/mapping.md for the format") from None
-    return mapping_from_dict(doc, origin=str(p))
+    return mapping_from_dict(doc, origin=str(p), allow_paths=allow_paths)
 
 
-def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path | None = None) -> Mapping:
+def confined_path(name: object, base: Path, allow_paths: Iterable[str | Path], what: str, origin: str) -> Path:
+    """``name`` read from ``base``; refuse (one line) a path that leaves ``base`` and is not allowed.
+
+    Symbolic links are resolved first, so a link inside the folder that points outside is refused too.
+    """
+    if not isinstance(name, str) or not name:
+        raise InputError(f"{what} must be a file name (text)", file=origin, value=repr(name))
+    target = (base / name).resolve()
+    roots = [base.resolve()] + [Path(a).resolve() for a in allow_paths]
+    if not any(target == r or r in target.parents for r in roots):
+        raise InputError(f"{what} {name!r} is outside the mapping's folder", file=origin,
+                         hint="Move the file next to the mapping, or allow it with --allow-path PATH")
+    return target
+
+
+def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path | None = None,
+                      allow_paths: Iterable[str | Path] = ()) -> Mapping:
+    """A Mapping from parsed TOML. ``base`` is the folder that ``include`` and ``[codebook]``
+    are read from (default: the folder of ``origin``)."""
     def need(d: dict, key: str, where: str):
         if key not in d:
             raise InputError(f"[{where}] needs {key!r}", file=origin, hint="See docs/mapping.md")
         return d[key]
+
+    base = base if base is not None else Path(origin).parent
+    if "codebook" in doc:  # coded columns: candidates (and fields) come from a code -> name table
+        from .codebook import expand_codebook
+
+        doc = expand_codebook(doc, base, allow_paths, origin)
 
     src = doc.get("source", {})
     f = doc.get("file", {})
@@ -143,7 +178,7 @@ def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path |
         raise InputError(f"unknown field(s) in [fields]: {', '.join(sorted(bad))}", file=origin,
                          hint=f"Fields are {', '.join(COUNT_FIELDS)}; put other counts in [extras]")
     if "include" in doc:  # shared candidate list, e.g. one election's candidates for several files
-        inc = (base or Path(origin).parent) / doc["include"]
+        inc = confined_path(doc["include"], base, allow_paths, "included file", origin)
         try:
             shared = tomllib.loads(inc.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as e:
