@@ -87,6 +87,11 @@ def inspect(
         delimiter = "\t"
     if out is not None:
         check_output(out, [file] + ([codebook] if codebook is not None else []), force)
+    from ..sources.pdf import is_pdf
+
+    if is_pdf(file):
+        _inspect_pdf(file, out, fmt, quiet)
+        return
     ins = inspect_file(file, encoding=encoding, delimiter=delimiter, header_row=header_row, sheet=sheet,
                        codebook=codebook)
     draft = draft_mapping(ins, _codebook_ref(codebook, out) if codebook is not None else None)
@@ -100,3 +105,21 @@ def inspect(
              quiet)
     else:
         emit(draft)
+
+
+def _inspect_pdf(file: Path, out: Optional[Path], fmt: Format, quiet: bool) -> None:
+    """A PDF's draft: its layout, contests and columns, and a mapping with a [pdf] table."""
+    from ..sources.pdf_draft import draft_pdf
+
+    d = draft_pdf(file)
+    if fmt is Format.json:
+        emit(to_json({"file": str(file), "layout": d.layout, "contests": [vars(c) for c in d.contests],
+                      "columns": d.columns, "notes": d.notes, "draft_mapping": d.text}))
+        return
+    info("\n".join(_t(x) for x in d.summary()), quiet)
+    if out is not None:
+        out.write_text(d.text, encoding="utf-8")
+        info(f"draft mapping written to {_t(out)}; edit it, then: electcheck ingest {_t(file)} --map {_t(out)}",
+             quiet)
+    else:
+        emit(d.text)

@@ -77,6 +77,7 @@ class Mapping:
     text_repair: dict[str, list[str]] = field(default_factory=dict)  # "mac_roman" -> columns
     notes: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # file or profile name, for messages
+    pdf: dict[str, Any] | None = None  # the [pdf] table of a PDF's mapping (docs/pdf.md)
 
     def count_columns(self) -> dict[str, ColumnRef]:
         """Every Tally count column and the file column(s) it comes from."""
@@ -191,7 +192,11 @@ def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path |
     cands = [CandidateSpec(str(need(c, "id", "candidates")), need(c, "column", "candidates"),
                            c.get("name", str(c["id"])), tuple(c.get("aliases", ())))
              for c in doc.get("candidates", [])]
-    if not cands:
+    if "pdf" in doc:
+        from .pdf import pdf_options_from_dict
+
+        pdf_options_from_dict(doc["pdf"], origin)  # a bad [pdf] table is refused when the mapping loads
+    if not cands and "pdf" not in doc:  # a PDF's candidates may come from its contest's rows
         raise InputError("the mapping names no [[candidates]]", file=origin,
                          hint="Add one [[candidates]] table per candidate column (id, column, name)")
     for c in cands:
@@ -221,4 +226,5 @@ def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path |
         text_repair={k: list(v) for k, v in doc.get("text_repair", {}).items()},
         select={k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in doc.get("select", {}).items()},
         notes=dict(doc.get("notes", {})), origin=origin,
+        pdf=dict(doc["pdf"]) if "pdf" in doc else None,
     )
