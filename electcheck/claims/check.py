@@ -11,16 +11,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Finding, Tally
+from .attribution import Attribution, attribution, authority_for
 from .evidence import evidence
-from .explain import UNVERIFIABLE_REASON, explain, plain
+from .explain import QUANTITY, UNVERIFIABLE_REASON, explain, plain
 from .facts import QUANTITIES, Facts, Value
+from .frame import Frame
 from .hedges import find_hedge, interval, rounding_mode
-from .numbers import Mention, extract
+from .numbers import Mention, Reading, extract
 from .resolve import Resolution, bind_candidate, classify
+from .scope import every_region, region_count, unit_scope
 from .subjects import Resolver
 from .text import fold, sentences
 from .verdicts import Decision, better, decide
 
+#: a "sentence" longer than this is not prose and is skipped whole (hostile input stays fast)
+MAX_SENTENCE = 5_000
+_THAN = re.compile(r"\b(?:than|que|dari|do\s+que)\s+(?:mr\.?\s+|mr\s+)?$|\b(?:than|que|dari)\b")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 _PRONOUN = re.compile(r"\b(he|she|his|her|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente)\b")
 
@@ -44,8 +50,12 @@ class Claim:
     evidence: dict[str, Any]
     alternatives: list[dict[str, Any]] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    frame: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        return {"frame": self.frame, **self._fields()}
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "text": self.text, "start": self.start, "end": self.end, "quantity": self.quantity,
             "subject": self.subject, "stated": self.stated, "interval": self.interval, "actual": self.actual,
@@ -60,7 +70,7 @@ class Skipped:
     text: str
     start: int
     end: int
-    reason: str  # date | time | year
+    reason: str  # date | time | year | too-long
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end, "reason": self.reason}
@@ -89,7 +99,9 @@ class CheckResult:
 class Checker:
     """Holds the tallies' totals so that many texts can be checked quickly."""
 
-    def __init__(self, tallies: list[Tally] | Tally):
+    def __init__(self, tallies: list[Tally] | Tally, loader=None):
+        """``loader(name) -> Tally`` loads an authority's published figures from the registry when a
+        figure is attributed to the authority and none of ``tallies`` is its own (default: ``ingest``)."""
         if isinstance(tallies, Tally):
             tallies = [tallies]
         if not tallies:
@@ -99,6 +111,31 @@ class Checker:
         self.resolver = Resolver(tallies[0])
         m = re.search(r"\b(19\d\d|20\d\d)\b", f"{tallies[0].meta.election} {tallies[0].meta.source}")
         self.election_year = m.group(1) if m else None
+        self.authority = authority_for(tallies[0].meta.election, tallies[0].meta.source)
+        self.loader = loader
+        self._auth: list[Facts] | None = None
+
+    def _authority_facts(self) -> tuple[list[Facts], str]:
+        """The authority's own figures: (facts, how found). Empty when none can be had."""
+        if self._auth is None:
+            a = self.authority or {}
+            own = [fx for fx in self.facts if fx.meta.source in a.get("published", ())
+                   or (fx.meta.kind == "official" and not a.get("published"))]
+            self._auth_how = "among the sources given"
+            if not own and a.get("published"):
+                load = self.loader
+                if load is None:
+                    from ..ingest import ingest
+
+                    def load(name):
+                        return ingest(name).tally
+                try:
+                    own = [Facts(load(n)) for n in a["published"]]
+                    self._auth_how = "published bulletins in the registry"
+                except Exception:  # noqa: BLE001 - a missing bulletin file means: check against the reference
+                    own = []
+            self._auth = own
+        return self._auth, self._auth_how
 
     def check(self, text: str, lang: str | None = None) -> CheckResult:
         f = fold(text)
@@ -106,6 +143,10 @@ class Checker:
         skipped: list[Skipped] = []
         last_hits: list = []
         for sent in sentences(text):
+            if sent.end - sent.start > MAX_SENTENCE:
+                # not prose (a run of digits or punctuation): listed, never parsed
+                skipped.append(Skipped(sent.text[:37] + "…", sent.start, sent.end, "too-long"))
+                continue
             sl = lang or sent.lang
             ms = extract(sent.text, sl, base=sent.start, ftext=f[sent.start:sent.end])
             hits = self.resolver.candidates_in(sent.text, f[sent.start:sent.end], base=sent.start)
@@ -115,6 +156,8 @@ class Checker:
                 hits = [type(h)(h.key, sent.start - 1, sent.start - 1, False)]
             last_hits = hits if hits else []
             regions = self.resolver.regions_in(sent.text, base=sent.start)
+            fs = f[sent.start:sent.end]
+            ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
             prev: dict[str, tuple[Resolution, Mention]] = {}
             bound: set[int] = set()
             for m in ms:
@@ -122,7 +165,24 @@ class Checker:
                     skipped.append(Skipped(m.text, m.start, m.end, m.kind))
                     continue
                 prev_res, prev_m = prev.get(m.unit, (None, None))
-                res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
+                rc = (region_count(f, m.start, m.end, sent.start, sent.end, sl)
+                      if m.unit == "count" and not m.extra.get("every") else None)
+                if m.extra.get("every"):
+                    res = Resolution("regions_won", why=["'in every state': all regions won"])
+                elif rc:
+                    res = Resolution(rc[0], why=[rc[1]])
+                else:
+                    res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
+                uscope = None
+                if res.quantity in ("units", "coverage"):
+                    uscope, uwhy = unit_scope(f, m.start, m.end, sent.start, sent.end, sl)
+                    if res.quantity == "coverage" and uscope != "all":
+                        res = Resolution("units", why=res.why + [f"a share of units: {uwhy}"])
+                    elif res.quantity == "units":
+                        res.why.append(uwhy)
+                    if res.quantity == "coverage":
+                        uscope = None
+                att = attribution(fs, m.start - sent.start, m.end - sent.start, sl, self.authority)
                 tres, tm = prev.get("percent", (None, None))
                 if (m.unit == "count" and tres is not None and tres.quantity == "turnout"
                         and re.match(r"^[^().;]{0,60}\(\s*$", f[tm.end:m.start])):
@@ -132,20 +192,41 @@ class Checker:
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
                                                    f"{self.election_year}"])
-                claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res))
+                claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res, att, uscope))
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
         return result
 
     # --------------------------------------------------------------------
-    def _claim(self, text, f, sent, lang, m: Mention, res: Resolution, hits, regions, bound, prev_res) -> Claim:
+    def _every_region(self, sent, fs: str) -> list[Mention]:
+        """'won in every state': a claim that the candidate won all N top-level regions (N from the data)."""
+        spans = every_region(fs)
+        if not spans:
+            return []
+        n = self.facts[0].regions()
+        if not n:
+            return []
+        out = []
+        for a, b in spans:
+            mm = Mention(sent.start + a, sent.start + b, sent.text[a:b], (Reading(float(n[0].value), 1.0, "every"),))
+            mm.extra["every"] = True
+            out.append(mm)
+        return out
+
+    def _claim(self, text, f, sent, lang, m: Mention, res: Resolution, hits, regions, bound, prev_res,
+               att: Attribution | None = None, uscope: str | None = None) -> Claim:
+        att = att or Attribution()
         hedge, phrase = find_hedge(f[sent.start:m.start])
+        if m.readings and m.readings[0].high is not None:
+            hedge, phrase = "between", ""
+        xl = lang if lang in ("en", "es") else "en"  # explanations: English for pt and id (docs/claims.md)
         q = res.quantity
         cid = None
         why = list(res.why)
-        if q in ("votes", "share", "margin_votes", "margin_points", "ratio"):
-            cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound, q)
+        if q in ("votes", "share", "margin_votes", "margin_points", "ratio", "regions_won") or uscope == "won_by":
+            cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound,
+                                       q if q != "regions_won" else "votes")
             if cid and cid.startswith("~"):
                 res.opponent = cid[1:]
                 cid = self.facts[0].opponent(cid[1:])
@@ -164,6 +245,8 @@ class Checker:
             others = [h.key for h in hits if h.key != cid]
             if res.opponent is None:
                 res.opponent = others[0] if others and q in ("margin_votes", "margin_points", "ratio", "share") else None
+        if q in ("regions_won", "regions", "units"):
+            res.opponent = None
         if q in ("votes",) and cid is None:
             q = "ballots"  # "10.26 million votes": all votes cast
             res.quantity = q
@@ -187,6 +270,14 @@ class Checker:
         percent = m.unit in ("percent", "points") or q in _PERCENT_Q
         if q == "invalid":
             percent = m.unit == "percent"
+        if q in ("regions", "regions_won"):
+            region = res.region = None
+            percent = False
+            if cid is not None and _THAN.search(f[max(sent.start, m.start - 200):m.start]):
+                h = [h for h in hits if h.key == cid and h.end <= m.start]
+                if h and _THAN.search(f[max(sent.start, h[-1].start - 12):h[-1].start]):
+                    cid = self.facts[0].opponent(cid)  # "more votes than Prabowo in 21 provinces"
+                    why.append("the name after 'than' is the comparison")
         region_name = " / ".join(region) if isinstance(region, tuple) else region
         subject = {"candidate": cid, "candidate_name": self._name(cid), "opponent": res.opponent,
                    "region": region_name}
@@ -197,45 +288,79 @@ class Checker:
             stated_unit = "points"
         # "the difference between A and B" has no sign; "A won by N" has one
         unsigned = bool(re.search(r"\b(entre|between|diferencia|difference|gap|brecha)\b", f[sent.start:sent.end]))
+        facts_sets, auth_note = [self.facts], ""
+        if att.kind == "authority":
+            own, how = self._authority_facts()
+            ref_is_own = self.facts[0] in own
+            if own and not ref_is_own:
+                facts_sets = [[fx] for fx in own]
+                auth_note = (f" Checked against {att.who}'s own published figures ({how})." if xl == "en" else
+                             f" Se contrasta con las cifras publicadas por {att.who.replace('the ', 'el ')} ({how}).")
+            elif not own:
+                auth_note = (f" The finding is about {att.who}'s figure, checked against {self.tallies[0].meta.source}"
+                             f", not against {att.who}'s own publication." if xl == "en" else
+                             f" El resultado se refiere a la cifra de {att.who.replace('the ', 'el ')}, contrastada "
+                             f"con {self.tallies[0].meta.source}.")
         best: tuple | None = None
         for reading in m.readings:
-            iv = interval(reading.value, reading.precision, hedge)
-            values, reason = self._values(q, cid, region, res.opponent, percent, unsigned)
-            d = decide(iv, values) if values else Decision("unverifiable", None, None)
-            if best is None or better(d.verdict, best[0].verdict):
-                best = (d, reading, iv, reason)
-        d, reading, iv, reason = best
+            iv = interval(reading.value, reading.precision, hedge, reading.high)
+            for fxs in facts_sets:
+                if not att.checkable:
+                    values, reason = [], "not-a-count"
+                elif uscope == "subset":
+                    values, reason = [], "subset"
+                else:
+                    values, reason = self._values(q, cid, region, res.opponent, percent, unsigned, fxs, uscope)
+                d = decide(iv, values) if values else Decision("unverifiable", None, None)
+                if best is None or better(d.verdict, best[0].verdict):
+                    best = (d, reading, iv, reason, fxs)
+        d, reading, iv, reason, used = best
         note = ""
         if len(m.readings) > 1:
             note = (f"“{m.text}” can be read two ways ({' or '.join(plain(r.value) for r in m.readings)}); "
                     f"the reading with {reading.how} ({plain(reading.value)}) was used."
-                    if lang == "en" else
+                    if xl == "en" else
                     f"«{m.text}» admite dos lecturas ({' o '.join(plain(r.value, 'es') for r in m.readings)}); "
                     f"se usó la lectura con {reading.how.replace('as decimal mark', 'como separador decimal').replace('as thousands separator', 'como separador de miles')} ({plain(reading.value, 'es')}).")
         if d.verdict == "unverifiable":
             key = {"money": "money", "other": "other", "none": "none"}.get(q, reason or "no-data")
-            r = UNVERIFIABLE_REASON[lang][key].format(why="; ".join(res.why),
-                                                        quantity=q)
-            expl = explain("unverifiable", lang=lang, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
+            if reason in ("not-a-count", "subset"):
+                key = reason
+            from .vocab import explain_words
+            ew = explain_words(xl)
+            what = ew.get(att.kind if att.kind in ("exit_poll", "estimate", "poll") else att.modality, "")
+            r = UNVERIFIABLE_REASON[xl][key].format(why="; ".join(res.why), quantity=q, what=what)
+            expl = explain("unverifiable", lang=xl, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
                            standard=None, matched=None, alternatives=(), reason=r, reading_note=note)
         else:
             rounding = (rounding_mode(reading.value, reading.precision, d.matched.value)
                         if d.verdict == "supported" and hedge == "none" else None)
-            expl = explain(d.verdict, lang=lang, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
+            expl = explain(d.verdict, lang=xl, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
                            standard=d.standard, matched=d.matched, alternatives=d.alternatives,
                            rounding=rounding, reading_note=note, hedge_text=phrase,
                            subject=(self._name(cid) or "") + (f" ({region_name})" if region else ""))
+        level = None
+        if region is not None:
+            h = self.tallies[0].meta.hierarchy or []
+            level = (h[1] if isinstance(region, tuple) and len(h) > 1 else (h[0] if h else None))
+        frame = Frame(value=reading.value, precision=reading.precision, high=reading.high, hedge=hedge, quantity=q,
+                      candidate=cid, region=region_name, level=level,
+                      scope="region" if region else ("subset" if uscope and uscope != "all" else "nation"),
+                      units=uscope, attribution=att)
+        expl = expl + auth_note + " " + frame.read_as(xl, QUANTITY[xl].get(q, q), self._name(cid))
         ev = {}
         if d.standard is not None:
             src = d.matched.source if d.matched else d.standard.source
-            ev = dict(next(e for e in self._evidence() if e["source"] == src))
+            ev = dict(next((e for e in self._evidence() if e["source"] == src),
+                           next((evidence(fx.tally) for fx in used if fx.meta.source == src), {"source": src})))
             ev["formula"] = (d.matched or d.standard).formula
             ev["standard_formula"] = d.standard.formula
         return Claim(
             text=m.text, start=m.start, end=m.end, sentence=sent.text.strip(), lang=lang, quantity=q,
             subject=subject,
             stated={"value": reading.value, "unit": stated_unit, "hedge": hedge, "hedge_text": phrase,
-                    "precision": reading.precision, "reading": reading.how or None},
+                    "precision": reading.precision, "reading": reading.how or None,
+                    **({"high": reading.high} if reading.high is not None else {})},
             interval=iv.to_dict() if d.verdict != "unverifiable" or q in QUANTITIES else None,
             actual=None if d.standard is None else round(d.standard.value, 6),
             basis=None if d.standard is None else (d.matched or d.standard).basis,
@@ -243,7 +368,7 @@ class Checker:
             verdict=d.verdict, explanation=expl, evidence=ev,
             alternatives=[{"basis": a.basis, "value": round(a.value, 6), "source": a.source,
                            "formula": a.formula, "in_interval": iv.contains(a.value)} for a in d.alternatives],
-            why=why,
+            why=why, frame=frame.to_dict(),
         )
 
     def _other_year(self, m: Mention, ms: list[Mention], f: str) -> str | None:
@@ -268,19 +393,23 @@ class Checker:
             return best[1]
         return None
 
-    def _values(self, q, cid, region, opponent, percent, unsigned=False) -> tuple[list[Value], str]:
+    def _values(self, q, cid, region, opponent, percent, unsigned=False, facts=None, uscope=None
+                ) -> tuple[list[Value], str]:
+        facts = facts or self.facts
         if q not in QUANTITIES:
             return [], q
-        if q in ("votes", "share") and cid is None:
+        if q in ("votes", "share", "regions_won") and cid is None:
             return [], "no-subject"
-        primary = self.facts[0].compute(q, cid, region, opponent, percent)
+        if uscope == "won_by" and cid is None:
+            return [], "no-subject"
+        primary = facts[0].compute(q, cid, region, opponent, percent, scope=uscope or "all")
         if not primary:
             return [], "no-data"
         if unsigned and q in ("margin_votes", "margin_points"):
             primary = [Value(v.basis, abs(v.value), v.formula if v.value >= 0 else f"|{v.formula}|", v.source)
                        for v in primary]
-        for fx in self.facts[1:]:
-            other = fx.compute(q, cid, region, opponent, percent)
+        for fx in facts[1:]:
+            other = fx.compute(q, cid, region, opponent, percent, scope=uscope or "all")
             if other:
                 v = other[0]
                 primary.append(Value(f"snapshot:{fx.meta.source}", v.value, v.formula, v.source))
@@ -300,6 +429,6 @@ class Checker:
         return self._ev
 
 
-def check_text(text: str, tallies: list[Tally] | Tally, lang: str | None = None) -> CheckResult:
+def check_text(text: str, tallies: list[Tally] | Tally, lang: str | None = None, loader=None) -> CheckResult:
     """Check every number in ``text`` against ``tallies`` (the first is the reference)."""
-    return Checker(tallies).check(text, lang)
+    return Checker(tallies, loader).check(text, lang)

@@ -16,7 +16,11 @@ import pandas as pd
 from ..model import Tally
 
 QUANTITIES = ("votes", "share", "margin_votes", "margin_points", "turnout", "registered", "ballots", "valid",
-              "invalid", "units", "coverage", "ratio")
+              "invalid", "units", "coverage", "ratio", "regions_won", "regions")
+
+
+#: top-level "regions" that are not territory: votes cast abroad (not counted as regions won or regions)
+NON_TERRITORIAL = ("luar negeri", "exterior", "extranjero", "abroad", "за пределами", "байконур")
 
 
 @dataclass(frozen=True)
@@ -252,12 +256,78 @@ class Facts:
                 out.append(Value(b, 100 * inv / t[b], f"invalid / {b} × 100 = {_fmt(inv)} / {_fmt(t[b])} × 100"))
         return out
 
-    def units(self, region=None, **_):
+    def units(self, region=None, scope="all", cid=None, percent=False, **_):
+        """Units in the file; or a subset the data computes (``full_turnout``, ``won_by`` a candidate)."""
         if self.tally.meta.kind == "published" and len(self.tally.data) == 1:
             return []  # a bulletin is one row: its number of units is not in the data
-        t = self.counts(region)
-        n = t.get("_units")
-        return [] if not n else [Value("count", n, f"units ({self.meta.unit_level}) = {_fmt(n)}")]
+        if scope in (None, "all"):
+            if percent:
+                return []
+            t = self.counts(region)
+            n = t.get("_units")
+            return [] if not n else [Value("count", n, f"units ({self.meta.unit_level}) = {_fmt(n)}")]
+        rows = self._rows(region)
+        if rows is None or not len(rows):
+            return []
+        lvl = self.meta.unit_level
+        if scope == "full_turnout":
+            if "registered" not in rows or "ballots" not in rows or rows["ballots"].isna().all():
+                return []
+            reg, bal = rows["registered"], rows["ballots"]
+            sub = int(((reg > 0) & (bal >= reg)).fillna(False).sum())
+            what = f"units ({lvl}) with ballots ≥ registered"
+        elif scope == "won_by":
+            cands = [c for c in self.tally.candidate_ids if c in rows.columns]
+            if cid not in cands or len(cands) < 2:
+                return []
+            others = rows[[c for c in cands if c != cid]].max(axis=1)
+            sub = int((rows[cid] > others).fillna(False).sum())
+            what = f"units ({lvl}) where {cid} has the most votes"
+        else:
+            return []  # a subset the data does not compute
+        if percent:
+            n = len(rows)
+            return [Value("units", 100 * sub / n, f"{what} / all units × 100 = {_fmt(sub)} / {_fmt(n)} × 100")]
+        return [Value("count", sub, f"{what} = {_fmt(sub)}")]
+
+    def _rows(self, region):
+        d = self.tally.data
+        if region is None:
+            return d
+        h = self.meta.hierarchy or []
+        if isinstance(region, tuple):
+            if len(h) < 2:
+                return None
+            return d[(d[h[0]] == region[0]) & (d[h[1]] == region[1])]
+        return d[d[h[0]] == region] if h and h[0] in d.columns else None
+
+    @cached_property
+    def _territorial(self):
+        """Top-level regions without the votes cast abroad ("LUAR NEGERI", "exterior", outside Russia)."""
+        g = self._regional
+        if g is None:
+            return None
+        from .text import fold
+
+        keep = [i for i in g.index if not any(w in fold(str(i)) for w in NON_TERRITORIAL)]
+        return g.loc[keep]
+
+    def regions_won(self, cid, **_):
+        """Number of top-level regions where ``cid`` has the most votes."""
+        g = self._territorial
+        cands = [c for c in self.tally.candidate_ids if g is not None and c in g.columns]
+        if g is None or cid not in cands or len(g) < 2:
+            return []
+        others = g[[c for c in cands if c != cid]].max(axis=1)
+        won = int((g[cid] > others).fillna(False).sum())
+        lvl = self.meta.hierarchy[0]
+        return [Value("count", won, f"regions ({lvl}) where {cid} leads = {_fmt(won)} of {_fmt(len(g))}")]
+
+    def regions(self, **_):
+        g = self._territorial
+        if g is None or len(g) < 2:
+            return []
+        return [Value("count", len(g), f"regions ({self.meta.hierarchy[0]}) in the data = {_fmt(len(g))}")]
 
     def coverage(self, region=None, **_):
         if region is not None:
@@ -284,11 +354,15 @@ class Facts:
             return []
         return [Value("count", c[cid] / c[o], f"{cid} / {o} = {_fmt(c[cid])} / {_fmt(c[o])}")]
 
-    def compute(self, quantity: str, cid=None, region=None, opponent=None, percent=False) -> list[Value]:
+    def compute(self, quantity: str, cid=None, region=None, opponent=None, percent=False, scope="all") -> list[Value]:
         src = self.meta.source
         fn = getattr(self, quantity)
-        if quantity in ("votes", "share") and cid is None:
+        if quantity in ("votes", "share", "regions_won") and cid is None:
             return []
-        vals = fn(cid=cid, region=region, opponent=opponent, percent=percent) if quantity in (
-            "votes", "share", "margin_votes", "margin_points", "ratio") else fn(region=region, percent=percent)
+        if quantity == "units":
+            vals = fn(region=region, scope=scope, cid=cid, percent=percent)
+        elif quantity in ("votes", "share", "margin_votes", "margin_points", "ratio", "regions_won"):
+            vals = fn(cid=cid, region=region, opponent=opponent, percent=percent)
+        else:
+            vals = fn(region=region, percent=percent)
         return [Value(v.basis, float(v.value), v.formula, src) for v in vals]

@@ -7,6 +7,9 @@
 | over | (X, ∞) |
 | at least | [X, ∞) |
 | under | (−∞, X) |
+| between (a range) | [X − p/2, Y + p) |
+
+The phrases of each hedge live in the vocabulary files (``vocab/*.toml``, ``[hedges]``).
 """
 
 from __future__ import annotations
@@ -15,22 +18,15 @@ import math
 import re
 from dataclasses import dataclass
 
-HEDGES: dict[str, tuple[str, ...]] = {
-    "about": ("about", "around", "approximately", "roughly", "some", "close to", "an estimated",
-              "alrededor de", "aproximadamente", "cerca de", "unos", "unas", "aprox.", "en torno a",
-              "aproximadamente unos", "casi unos"),
-    "almost": ("almost", "nearly", "just under", "just shy of", "casi", "poco menos de", "cerca del"),
-    "over": ("over", "more than", "above", "in excess of", "upwards of", "just over", "well over",
-             "más de", "mas de", "superior a", "superiores a", "por encima de", "más del", "mas del",
-             "over the", "poco más de", "poco mas de"),
-    "at least": ("at least", "no fewer than", "no less than", "al menos", "por lo menos", "como mínimo",
-                 "como minimo"),
-    "under": ("under", "less than", "fewer than", "below", "menos de", "menos del", "inferior a",
-              "por debajo de"),
-}
+from . import vocab
+
+#: hedge -> phrases, from the vocabulary files of every language (``[hedges]``), folded
+HEDGES: dict[str, tuple[str, ...]] = {h: vocab.phrases("hedges", h) for h in ("about", "almost", "over", "at least",
+                                                                                "under")}
 
 _PHRASES = sorted(((p, h) for h, ps in HEDGES.items() for p in ps), key=lambda t: -len(t[0]))
-_RX = re.compile(r"(?:^|[\s(“\"'])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|de\s+)?(?:\$\s*)?$")
+_RX = re.compile(r"(?:^|[\s(“\"'])(" + vocab.alternation(p for p, _ in _PHRASES) +
+                 r")\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|de\s+|o\s+|a\s+|os\s+|as\s+)?(?:\$\s*|r\$\s*|rp\.?\s*)?$")
 _LOOKUP = {p: h for p, h in _PHRASES}
 _COMPARISON = re.compile(r"(\d|points?|puntos?|percent|%|votes|votos|million|millones)\s*$")
 
@@ -46,7 +42,8 @@ def find_hedge(folded_before: str) -> tuple[str, str]:
         return "none", ""
     if _COMPARISON.search(tail[:m.start(1)]):
         return "none", ""  # "11 points more than the 68,650,239": a comparison, not a hedge
-    return _LOOKUP[m.group(1)], m.group(1)
+    phrase = " ".join(m.group(1).split())
+    return _LOOKUP[phrase], phrase
 
 
 @dataclass(frozen=True)
@@ -74,9 +71,15 @@ class Interval:
         return f"{'[' if self.low_closed else '('}{lo}, {hi}{']' if self.high_closed else ')'}"
 
 
-def interval(x: float, p: float, hedge: str) -> Interval:
-    """The values the words allow for stated value ``x`` at precision ``p``."""
+def interval(x: float, p: float, hedge: str, high: float | None = None) -> Interval:
+    """The values the words allow for stated value ``x`` at precision ``p``.
+
+    A range ("between 65 and 70 percent", hedge ``between``, upper end ``high``) allows
+    [x − p/2, high + p): the unhedged rule applied at both ends.
+    """
     inf = math.inf
+    if hedge == "between" or high is not None:
+        return Interval(x - p / 2, (x if high is None else high) + p, True, False)
     if hedge == "none":
         return Interval(x - p / 2, x + p, True, False)
     if hedge == "about":

@@ -20,27 +20,24 @@ from decimal import Decimal
 from babel.numbers import NumberFormatError, parse_decimal
 from text_to_num import text2num
 
+from . import vocab
 from .text import fold
 
-SCALES = {
-    "mil millones": 10**9, "millardos": 10**9, "millardo": 10**9,
-    "billones": 10**12, "billon": 10**12,  # Spanish long scale
-    "millones": 10**6, "millon": 10**6, "million": 10**6, "millions": 10**6,
-    "billion": 10**9, "billions": 10**9, "trillion": 10**12,
-    "thousand": 10**3, "thousands": 10**3, "mil": 10**3,
-    "m": 10**6, "mn": 10**6, "bn": 10**9, "k": 10**3,
-}
-# Spanish "billón" is 10^12, English "billion" 10^9: never mix them up.
+#: scale words of every language (vocab files, ``[scales]``) plus the abbreviations written after digits
+SCALES: dict[str, int] = {**{k: int(v) for k, v in vocab.table("scales").items()},
+                          "m": 10**6, "mn": 10**6, "bn": 10**9, "k": 10**3}
+# Spanish "billón" is 10^12, English "billion" and Portuguese "bilhão" 10^9: never mix them up.
+#: the longest digit string read as a number; longer runs are listed as skipped ("too-long")
+MAX_DIGITS = 24
 
-_SCALE_RE = re.compile(
-    r"\s*(mil\s+millones|millardos?|billones|billon|millones|millon|millions?|billions?|trillion|"
-    r"thousands?|mil)\b(?:\s+de)?")
+_SCALE_RE = re.compile(r"\s*(" + vocab.alternation(vocab.table("scales")) + r")\b(?:\s+(?:de|d[oa]s?))?")
 _SUFFIX_SCALE = re.compile(r"(mn|bn|m|k)\b")
 _UNIT_RE = re.compile(
-    r"\s*(?:(?P<points>percentage[\s-]+points?|puntos?\s+porcentuales|points?|puntos?|pp\b|p\.\s?p\.)"
-    r"|(?P<percent>%|por\s*ciento|-?percent\b|per\s+cent\b|pct\b))")
-_CUR_BEFORE = re.compile(r"(us\$|u\$s|\$|usd\s?|€|eur\s|£|bs\.?\s?|rp\.?\s?)\s*$")
-_CUR_AFTER = re.compile(r"\s*(?:de\s+)?(dollars?|dolares|dolar|euros?|bolivares|bolivars|usd|rupiah|rubles|roubles|rublos|pesos)\b")
+    r"\s*(?:(?P<points>percentage-points?|" + vocab.alternation(vocab.phrases("units", "points")) +
+    r"|p\.\s?p\.|pp)(?![\w])"
+    r"|(?P<percent>%|-?(?:" + vocab.alternation(vocab.phrases("units", "percent")) + r")(?![\w])))")
+_CUR_BEFORE = re.compile(r"(us\$|u\$s|r\$|\$|usd\s?|€|eur\s|£|bs\.?\s?|rp\.?\s?)\s*$")
+_CUR_AFTER = re.compile(r"\s*(?:de\s+)?(dollars?|dolares|dolar|euros?|bolivares|bolivars|usd|rupiah|rubles|roubles|rublos|pesos|reais|rublo)\b")
 _NUM_RE = re.compile(
     r"(?<![\w.,/:@#-])(\d{1,3}(?:([.,\u00a0\u202f])\d{3})(?:\2\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     r"(?=(?:mn|bn|m|k)\b|[^\w]|$)(?![.,]\d)")
@@ -59,27 +56,23 @@ _DATE_RES = [
 ]
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
-_EN_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-             "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-             "ninety hundred thousand million millions billion").split()
-_ES_WORDS = ("cero uno un una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
-             "dieciseis diecisiete dieciocho diecinueve veinte veintiun veintiuno veintidos veintitres "
-             "veinticuatro veinticinco veintiseis veintisiete veintiocho veintinueve treinta cuarenta "
-             "cincuenta sesenta setenta ochenta noventa cien ciento doscientos doscientas trescientos "
-             "trescientas cuatrocientos cuatrocientas quinientos quinientas seiscientos seiscientas "
-             "setecientos setecientas ochocientos ochocientas novecientos novecientas mil millon millones").split()
-_CONNECT = {"en": {"and", "-"}, "es": {"y"}}
-_SCALE_WORDS = {"hundred", "thousand", "million", "millions", "billion", "mil", "millon", "millones"}
 _WORD_RE = re.compile(r"[a-z]+|-")
 _HALF_RE = re.compile(r"\b(medio\s+millon|half\s+a\s+million|un\s+millon\s+y\s+medio|"
                       r"(?:a\s+)?million\s+and\s+a\s+half)\b")
 _ONE_SCALE_RE = re.compile(r"\b(?:un|one|a)\s+(billones|billon|millardo|millon|million|billion)\b")
 #: "3 millones 316 mil 142", "6 millones 408 mil 844 votos": a count written with Spanish scale words
 _COMPOUND_ES = re.compile(r"(?<![\w.,])(\d{1,3})\s+millon(?:es)?\s+(\d{1,3})\s+mil(?:\s+(\d{1,3}))?(?![\w.,]\d)")
-_RATIO_RE = re.compile(r"\b(twice|double|doble|duplica\w*|triple|triplica\w*|tres\s+veces|three\s+times|"
-                       r"two\s+times|dos\s+veces)\b")
-_RATIO_VALUES = {"twice": 2, "double": 2, "doble": 2, "triple": 3, "tres veces": 3, "three times": 3,
-                 "two times": 2, "dos veces": 2}
+_RATIO_RE = re.compile(r"(?<![\w])(" + vocab.alternation(vocab.table("ratios")) + r")(?![\w])")
+_RATIO_VALUES = vocab.table("ratios")
+#: "two-thirds of", "dos tercios de", "dois terços dos", "dua pertiga dari": a share written as a fraction
+_FRACTION_RE = re.compile(r"(?<![\w])(" + vocab.alternation(vocab.table("fractions")) +
+                          r")(?=\s+(?:of|de|del|dos|das|do|da|dari)\b)")
+_FRACTIONS = vocab.table("fractions")
+#: "12, 345, 678": a count with ", " between its groups, as published (a typo kept by the press)
+_SPACED_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:, \d{3}){2,}(?![\d])")
+_RANGE_OPEN = re.compile(r"(?:^|\W)(" + vocab.alternation(vocab.phrases("ranges", "open")) + r")\s+(?:the\s+|el\s+|la\s+|os\s+|as\s+|los\s+|las\s+)?$")
+_RANGE_JOIN = re.compile(r"^\s*(?:%|percent|por\s+ciento|por\s+cento|persen)?\s*(?:" +
+                         vocab.alternation(vocab.phrases("ranges", "join")) + r")\s+$")
 
 
 @dataclass(frozen=True)
@@ -89,6 +82,7 @@ class Reading:
     value: float  # in the mention's unit: votes, or percent for % and points
     precision: float
     how: str = ""  # e.g. "'.' as thousands separator"
+    high: float | None = None  # upper end of a range ("between 65 and 70 percent")
 
 
 @dataclass
@@ -245,6 +239,19 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
         out.append(m)
         taken.append((m.start, m.end))
 
+    for mg in _SPACED_GROUPS.finditer(f):  # "12, 345, 678" as published
+        if any(s <= mg.start() < e for s, e in taken):
+            continue
+        val = int(mg.group(0).replace(", ", ""))
+        m = Mention(mg.start(), mg.end(), "", (Reading(float(val), float(_int_precision(val)),
+                                                       "', ' between groups, as published"),))
+        m.end = _tail(f, mg.end(), m, lang)
+        if m.scale != 1:
+            continue  # "1, 234, 567 million" is not a grouped count
+        m.text = text[m.start:m.end]
+        out.append(m)
+        taken.append((m.start, m.end))
+
     for mo in _ONE_SCALE_RE.finditer(f):
         m = Mention(mo.start(), mo.end(), "", (), words=True, scale=SCALES[mo.group(1)])
         m.readings = (Reading(float(m.scale), float(m.scale), "words"),)
@@ -258,6 +265,10 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
         if any(s <= a < e for s, e in taken if (s, e) not in dates_taken):
             continue
         digits = text[a:b]
+        if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+            out.append(Mention(a, b, digits if b - a <= 40 else digits[:37] + "…", (), kind="too-long"))
+            taken.append((a, b))
+            continue
         span = _inside(dates, a, b)
         if span:
             ds, de, kind = span
@@ -297,9 +308,14 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
         out.append(m)
         taken.append((start, end))
 
-    out += _word_numbers(text, f, lang, taken, dates)
+    out += _fraction_words(text, f, taken)
     out += _ratio_words(text, f, taken)
+    out += _word_numbers(text, f, lang, taken, dates)
     out.sort(key=lambda m: m.start)
+    out = _ranges(out, f)
+    for m in out:
+        if m.extra.get("range"):
+            m.text = text[m.start:m.end]
     for m in out:
         m.start += base
         m.end += base
@@ -308,7 +324,7 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
 
 _COUNT_NOUNS = re.compile(r"\s*(?:valid\s+|null\s+|invalid\s+)?(votes|votos|sufragios|ballots|boletas|papeletas|"
                           r"voters|votantes|electores|electors|actas|tally|tallies|mesas|polling|precincts|"
-                          r"stations|tps|uik)\b")
+                          r"stations|tps|uik|suara|pemilih|eleitores|secoes|urnas)\b")
 
 
 def _count_noun_follows(f: str, end: int) -> bool:
@@ -316,51 +332,57 @@ def _count_noun_follows(f: str, end: int) -> bool:
 
 
 def _word_numbers(text: str, f: str, lang: str, taken, dates) -> list[Mention]:
-    vocab = set(_EN_WORDS if lang == "en" else _ES_WORDS)
-    connect = _CONNECT[lang]
+    nw = vocab.raw(lang).get("number_words", {})
+    if lang == "id":
+        words_vocab = set(nw.get("units", {})) | set(nw.get("words", {}).values()) | set(vocab.table("scales", "id"))
+        connect: set[str] = set()
+        scale_words = set(vocab.table("scales", "id"))
+    else:
+        words_vocab = {vocab._fold_phrase(w) for w in nw.get("words", [])}
+        connect = set(nw.get("connect", []))
+        scale_words = {vocab._fold_phrase(w) for w in nw.get("scale_words", [])}
     toks = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(f)]
     out = []
     i = 0
     while i < len(toks):
         s, e, w = toks[i]
-        if w not in vocab or any(a <= s < b for a, b in taken):
+        if w not in words_vocab or any(a <= s < b for a, b in taken):
             i += 1
             continue
         j = i
         last = i
-        while j + 1 < len(toks):
+        while j + 1 < len(toks) and last - i < 12:  # a number in words has at most a dozen words
             nxt = toks[j + 1]
             gap = f[toks[j][1]:nxt[0]]
             if gap.strip() not in ("", "-") or "\n" in gap:
                 break
-            if nxt[2] in vocab:
+            if nxt[2] in words_vocab:
                 j += 1
                 last = j
-            elif nxt[2] in connect and j + 2 < len(toks) and toks[j + 2][2] in vocab:
+            elif nxt[2] in connect and j + 2 < len(toks) and toks[j + 2][2] in words_vocab:
                 j += 1
             else:
                 break
         words = [t[2] for t in toks[i:last + 1]]
         span_a, span_b = toks[i][0], toks[last][1]
         i = last + 1
-        if len(words) == 1 and words[0] in ("one", "un", "una", "uno", "cero", "zero"):
+        if len(words) == 1 and words[0] in ("one", "un", "una", "uno", "cero", "zero", "um", "uma", "satu", "nol"):
             continue
-        if len(words) == 1 and words[0] in _SCALE_WORDS:
+        if len(words) == 1 and words[0] in scale_words | {"hundred"}:
             continue  # "millions of", "mil" alone
         phrase = text[span_a:span_b]
-        try:
-            val = text2num(phrase, lang)
-        except ValueError:
+        val = indonesian_words(words) if lang == "id" else _text2num(phrase, lang)
+        if val is None:
             continue
         scale = 1
         mb = re.match(r"\s+(billones|billon|millardos?)\b", f[span_b:])
-        if mb:
+        if mb and lang != "id":
             scale = SCALES[mb.group(1)]
             span_b += mb.end(1)
             val *= scale
         m = Mention(span_a, span_b, phrase, (Reading(float(val), float(_int_precision(int(val))), "words"),),
                     words=True)
-        if words[-1] in _SCALE_WORDS and words[-1] != "hundred":
+        if words[-1] in scale_words:
             m.scale = SCALES.get(words[-1], 1)
         end = _tail(f, span_b, m, lang)
         if m.unit in ("percent", "points"):
@@ -372,15 +394,105 @@ def _word_numbers(text: str, f: str, lang: str, taken, dates) -> list[Mention]:
     return out
 
 
+def _text2num(phrase: str, lang: str) -> int | None:
+    try:
+        return text2num(phrase, lang if lang in ("en", "es", "pt") else "en")
+    except (ValueError, IndexError, KeyError):
+        return None
+
+
+def indonesian_words(words: list[str]) -> int | None:
+    """Indonesian number words (the vocabulary file's ``[number_words]``): 'dua puluh lima juta' -> 25,000,000."""
+    nw = vocab.raw("id")["number_words"]
+    units, special = nw["units"], nw["words"]
+    scales = {k: int(v) for k, v in vocab.table("scales", "id").items()}
+    total, group, cur = 0, 0, None
+    for w in words:
+        if w in units:
+            if cur is not None:
+                return None  # "dua tiga": two numbers, not one
+            v = units[w]
+            if v >= 1000:  # seribu, sejuta
+                total += v
+            elif v in (10, 11, 100):  # sepuluh, sebelas, seratus: a whole group
+                group += v
+            else:
+                cur = v
+        elif w == special["teen"] and cur is not None:
+            group += 10 + cur
+            cur = None
+        elif w == special["tens"] and cur is not None:
+            group += 10 * cur
+            cur = None
+        elif w == special["hundreds"] and cur is not None:
+            group += 100 * cur
+            cur = None
+        elif w in scales:
+            n = group + (cur or 0)
+            if n == 0:
+                return None
+            total += n * scales[w]
+            group, cur = 0, None
+        else:
+            return None
+    n = total + group + (cur or 0)
+    return n or None
+
+
 def _ratio_words(text: str, f: str, taken) -> list[Mention]:
     out = []
     for mr in _RATIO_RE.finditer(f):
         if any(a <= mr.start() < b for a, b in taken):
             continue
         w = " ".join(mr.group(1).split())
-        val = _RATIO_VALUES.get(w)
-        if val is None:
-            val = 3 if w.startswith("tripl") else 2
+        val = _RATIO_VALUES.get(w, 2)
         out.append(Mention(mr.start(), mr.end(), text[mr.start():mr.end()], (Reading(float(val), 1.0, "words"),),
                            unit="ratio", words=True))
+        taken.append((mr.start(), mr.end()))
     return out
+
+
+def _fraction_words(text: str, f: str, taken) -> list[Mention]:
+    """'two-thirds of the vote' -> 66.67 %, precision a tenth of the fraction's part (100 / (10 × b))."""
+    out = []
+    for mf in _FRACTION_RE.finditer(f):
+        if any(a <= mf.start() < b for a, b in taken):
+            continue
+        num, den = _FRACTIONS[" ".join(mf.group(1).split())]
+        m = Mention(mf.start(), mf.end(), text[mf.start():mf.end()],
+                    (Reading(100 * num / den, 100 / (10 * den), "fraction"),), unit="percent", words=True)
+        m.extra["fraction"] = (num, den)
+        out.append(m)
+        taken.append((mf.start(), mf.end()))
+    return out
+
+
+def _ranges(out: list[Mention], f: str) -> list[Mention]:
+    """'between 65 and 70 percent', 'entre 5 y 6 millones', 'antara 50 dan 60 persen': one mention, two ends.
+
+    The first number takes the unit and scale of the second when it has none of its own.
+    """
+    merged: list[Mention] = []
+    i = 0
+    while i < len(out):
+        a = out[i]
+        b = out[i + 1] if i + 1 < len(out) else None
+        if (b is not None and a.kind == b.kind == "number" and a.readings and b.readings
+                and _RANGE_OPEN.search(f[max(0, a.start - 20):a.start])
+                and _RANGE_JOIN.match(f[a.end:b.start]) and a.unit in ("count", b.unit)):
+            lo = a.readings[0]
+            hi = b.readings[0]
+            lo_val = lo.value * (b.scale if a.scale == 1 and b.scale != 1 else 1)
+            prec = max(hi.precision, lo.precision * (b.scale if a.scale == 1 and b.scale != 1 else 1))
+            if b.unit in ("percent", "points"):
+                prec = min(hi.precision, 1.0) if lo.precision >= 1 else max(hi.precision, lo.precision)
+            if lo_val < hi.value:
+                m = Mention(a.start, b.end, "", (Reading(lo_val, prec, "range", high=hi.value),), unit=b.unit,
+                            currency=b.currency, scale=b.scale, words=a.words or b.words)
+                m.extra["range"] = True
+                merged.append(m)
+                i += 2
+                continue
+        merged.append(a)
+        i += 1
+    return merged

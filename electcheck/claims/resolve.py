@@ -15,7 +15,8 @@ from .subjects import NameHit
 
 _W = r"(?:\s+\w+){0,3}"
 
-TURNOUT = re.compile(r"\b(turnout|turn-out|participacion|participation|participo|concurrencia|asistencia a las urnas)\b")
+TURNOUT = re.compile(r"\b(turnout|turn-out|participacion|participation|participo|concurrencia|asistencia a las urnas|"
+                     r"participacao|comparecimento|afluencia|partisipasi)\b")
 #: "66% of eligible voters cast their ballots", "74% of Russia's 112.3 million voters cast…", "70% turned out"
 TURNOUT_OF_ELECTORS = re.compile(
     r"^\s*(?:turned\s+out|acudieron|acudio|voted\b|votaron\b)|"
@@ -58,12 +59,12 @@ CITIZENS_REGISTERED = re.compile(r"^\s*(?:de\s+)?(venezolanos|ciudadanos|citizen
                                  r"inscrit\w+|convocad\w+)")
 BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(?:(?:personas|people|voters|votantes|electores|ciudadanos)\s+)?"
                            r"(acudieron|votaron|voted|turned\s+out|cast\s+their|participaron|participated|took\s+part)\b")
-VOTES = re.compile(r"^\s*(?:de\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|sufragios|ballots?|papeletas|boletas|apoyos|"
+VOTES = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|suara|sufragios|ballots?|papeletas|boletas|apoyos|"
                    r"respaldos|voluntades)\b")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
 INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
                            r"invalid\s+votes|null\s+votes|spoiled\s+ballots)\b")
-ELECTORS = re.compile(r"^\s*(?:de\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|"
+ELECTORS = re.compile(r"^\s*(?:de\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|eleitores|pemilih|"
                       r"ciudadanos\s+habilitados|personas\s+habilitadas)\b")
 REGISTERED_CUE = re.compile(r"\b(registered|registro|padron|inscritos|habilitad\w+|eligible|registry|censo|"
                             r"electoral\s+roll|electoral\s+register|llamados\s+a\s+votar|convocad\w+)\b")
@@ -79,7 +80,7 @@ FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|apoyos|of\s+the\s+vote|d
                        r"voted\s+(?:for|in)|votaron\s+por)\s+(?:[\w'.-]+\s+){0,4}|(?:de|por)\s+)$")
 OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
                              r"adversario)(?:'s)?[\s,]*(?:[\w'.-]+\s+){0,3}$")
-VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas)\b")
+VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas|suara)\b")
 WORD = re.compile(r"^\s*([a-z][a-z'\-]+)")
 LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and", "y", "to", "a", "for", "por",
            "para", "on", "at", "with", "con", "from", "desde", "by", "as", "que", "than", "or", "o", "is", "was",

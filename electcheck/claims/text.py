@@ -40,7 +40,7 @@ class Sentence:
     start: int
     end: int
     text: str
-    lang: str  # "en" or "es"
+    lang: str  # "en", "es", "pt" or "id"
 
 
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ\"“—-])")
@@ -48,9 +48,24 @@ _ABBREV = re.compile(r"(?:\b(?:EDO|DTTO|Dr|Mr|Mrs|Ms|Sr|Sra|St|No|Nº|vs|etc|app
 
 _ES = set("de la el los las que y en por con del se un una para es al lo como más pero sus fue votos millones ha según entre sin sobre este esta también hasta desde donde cuando porque muy ya".split())
 _EN = set("the of and to in by with that for is was on as at from his her their this it be are were has have had votes million which over than more after but not an".split())
+_LANGS = ("en", "es", "pt", "id")
 
 
-def detect_lang(text: str, default: str = "en") -> str:
+@lru_cache(maxsize=1)
+def _detector():
+    """lingua's detector for the four languages, built once on first use (building it is slow)."""
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:  # pragma: no cover - lingua is a dependency
+        return None
+    langs = [Language.ENGLISH, Language.SPANISH, Language.PORTUGUESE, Language.INDONESIAN]
+    return LanguageDetectorBuilder.from_languages(*langs).build()
+
+
+_ISO = {"ENGLISH": "en", "SPANISH": "es", "PORTUGUESE": "pt", "INDONESIAN": "id"}
+
+
+def _word_list_lang(text: str, default: str) -> str:
     words = re.findall(r"[a-záéíóúñ]+", text.lower())
     es = sum(w in _ES for w in words)
     en = sum(w in _EN for w in words)
@@ -59,9 +74,37 @@ def detect_lang(text: str, default: str = "en") -> str:
     return "es" if es > en else "en"
 
 
+_CAPITALISED = re.compile(r"\b[A-ZÁÉÍÓÚÑÇ][\w'’-]*")
+
+
+def detect_lang(text: str, default: str = "en") -> str:
+    """en, es, pt or id for a sentence, with lingua; ``default`` when unsure.
+
+    Capitalised words (names: "González", "Jokowi") are left out of the sample when enough
+    other words remain, and a close call between two languages goes to ``default`` (the
+    document's language) when it is one of the two.
+    """
+    sample = text[:400]
+    plain = _CAPITALISED.sub(" ", sample)
+    if sum(c.isalpha() for c in plain) >= 12:
+        sample = plain
+    if sum(c.isalpha() for c in sample) < 12:
+        return default
+    det = _detector()
+    if det is None:  # pragma: no cover
+        return _word_list_lang(sample, default)
+    vals = det.compute_language_confidence_values(sample)
+    if not vals:
+        return default
+    ranked = [(_ISO.get(v.language.name, default), v.value) for v in vals]
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 0.15 and default in (ranked[0][0], ranked[1][0]):
+        return default
+    return ranked[0][0]
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split into sentences (offsets kept); language detected per sentence."""
-    doc_lang = detect_lang(text)
+    doc_lang = detect_lang(text[:2000])
     out: list[Sentence] = []
     pos = 0
     for m in _SENT_END.finditer(text):

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputError
+from ..escape import markdown, terminal
 from . import app
 from .common import OutputOpt, QuietOpt, VerboseOpt, csv_text, emit, info, load_source, markdown_table, to_json
 
@@ -55,7 +56,8 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="Output format."),
     url: Optional[str] = typer.Option(None, "--url", help="Where the text appeared (ClaimReview appearance)."),
     org: Optional[str] = typer.Option(None, "--org", help="Fact-checking organisation (ClaimReview author)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Force the language: en or es (default: detected)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Force the language: en, es, pt or id (default: "
+                                       "detected per sentence)."),
     date: Optional[str] = typer.Option(None, "--date", help="ClaimReview datePublished (default: today, UTC)."),
     output: str = OutputOpt,
     quiet: bool = QuietOpt,
@@ -79,11 +81,15 @@ def check(
             raise InputError("the text is not UTF-8", file=file, hint="Save it as UTF-8 and try again") from None
     else:
         body = text
-    if lang not in (None, "en", "es"):
-        raise typer.BadParameter("--lang must be en or es")
+    if lang not in (None, "en", "es", "pt", "id"):
+        raise typer.BadParameter("--lang must be en, es, pt or id")
     tallies = [load_source(a, *((map_file, profile) if i == 0 else (None, None)))
                for i, a in enumerate(against)]
-    result = check_text(body, tallies, lang)
+    try:
+        result = check_text(body, tallies, lang)
+    except (ValueError, RecursionError, MemoryError) as e:  # hostile text: one line, exit 2
+        raise InputError(f"the text could not be read as numbers ({type(e).__name__})",
+                         hint="Check that the input is an article") from None
     for t in tallies:
         result.findings += integrity_checks(t)
     if format == CheckFormat.json:
@@ -95,7 +101,8 @@ def check(
     elif format == CheckFormat.markdown:
         out = markdown_table(COLUMNS, _rows(result))
         if result.findings:
-            out += "\n" + "\n".join(f"- **{f.code}** ({f.severity}): {f.message}" for f in result.findings) + "\n"
+            out += "\n" + "\n".join(f"- **{markdown(f.code)}** ({markdown(f.severity)}): {markdown(f.message)}"
+                                     for f in result.findings) + "\n"
     else:
         out = _table(result)
     emit(out, output)
@@ -112,11 +119,11 @@ def _table(result) -> str:
     for c in COLUMNS[2:]:
         table.add_column(c)
     for r in _rows(result):
-        table.add_row(*[str(x) for x in r[2:]])
+        table.add_row(*[terminal(x) for x in r[2:]])
     console = Console(width=160, force_terminal=False, color_system=None)
     with console.capture() as cap:
         console.print(table)
         for f in result.findings:
-            console.print(f"[{f.severity}] {f.code}: {f.message}", markup=False)
+            console.print(terminal(f"[{f.severity}] {f.code}: {f.message}"), markup=False)
     text = cap.get()
     return text if text.endswith("\n") else text + "\n"

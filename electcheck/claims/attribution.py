@@ -1,0 +1,123 @@
+"""Who says a figure, and how: attribution and modality, read from the number's clause.
+
+Attribution: ``author`` (the text asserts it), ``authority`` (the electoral authority
+announced it: the CNE, the CEC, the KPU — names in ``vocab/authorities.toml``),
+``party`` (a campaign or the opposition), ``exit_poll``, ``estimate`` (quick counts,
+projections, models) or ``poll``. Modality: ``asserted``, ``estimated``, ``projected``,
+``counterfactual`` or ``forecast``. Cues are data (``[attribution]`` and ``[modality]``
+of the vocabulary files); the clause is the part of the sentence between the clause
+separators of its language (``[clauses]``) around the number.
+
+Exit polls, estimates, polls, counterfactuals and forecasts are never checked against
+a count (``unverifiable``). See docs/claims.md, "Who says it".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import vocab
+
+#: attribution kinds whose figures are not counts
+NOT_A_COUNT = ("exit_poll", "estimate", "poll")
+#: modalities whose figures are not counts
+NOT_ASSERTED = ("estimated", "projected", "counterfactual", "forecast")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    kind: str = "author"  # author | authority | party | exit_poll | estimate | poll
+    who: str | None = None  # "the CNE"
+    modality: str = "asserted"  # asserted | estimated | projected | counterfactual | forecast
+    cue: str = ""  # the words that decided
+
+    @property
+    def checkable(self) -> bool:
+        return self.kind not in NOT_A_COUNT and self.modality not in NOT_ASSERTED
+
+
+@lru_cache(maxsize=None)
+def _splitter(lang: str) -> re.Pattern:
+    seps = [p for p in vocab.phrases("clauses", "split", lang) if p]
+    alts = sorted({re.escape(s.strip()) for s in seps if s.strip()}, key=len, reverse=True)
+    words = [a for a in alts if a[0].isalpha()]
+    marks = [a for a in alts if not a[0].isalpha()]
+    return re.compile("|".join([*(r"(?<![\w])" + w + r"(?![\w])" for w in words), *marks]) or r"(?!)")
+
+
+def clause(f_sent: str, start: int, end: int, lang: str) -> tuple[int, int]:
+    """(start, end) of the clause of the number at [start, end) in the folded sentence."""
+    a, b = 0, len(f_sent)
+    for m in _splitter(lang).finditer(f_sent):
+        if m.end() <= start:
+            a = m.end()
+        elif m.start() >= end:
+            b = m.start()
+            break
+    return a, b
+
+
+def _hits(section: str, key: str, text: str) -> list[re.Match]:
+    return list(vocab.phrase_pattern(section, key).finditer(text))
+
+
+_HEDGE_ESTIMATED = re.compile(r"(?:^|\W)(?:an|some|unos|unas|um|uma|cerca\s+de)\s+estimated?\s*$|(?:^|\W)estimated\s*$")
+
+
+def _nearest(ms: list[re.Match], start: int, end: int) -> re.Match | None:
+    def dist(m):
+        return start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
+    return min(ms, key=dist) if ms else None
+
+
+def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | None = None) -> Attribution:
+    """Attribution and modality of the number at [start, end) of folded sentence ``f_sent``."""
+    a, b = clause(f_sent, start, end, lang)
+    cl = f_sent[a:b]
+    s, e = start - a, end - a
+    modality, mcue = "asserted", ""
+    for mod in ("counterfactual", "forecast", "projected", "estimated"):
+        ms = _hits("modality", mod, cl)
+        if mod == "estimated":  # "an estimated 7 million": a hedge, not an estimate by someone
+            ms = [m for m in ms if not (m.end() <= s and _HEDGE_ESTIMATED.search(cl[:s]) and
+                                        not cl[m.end():s].strip(" $"))]
+        if ms:
+            modality, mcue = mod, _nearest(ms, s, e).group(0)
+            break
+    for kind in ("exit_poll", "estimate", "poll"):
+        ms = _hits("attribution", kind, cl)
+        if ms:
+            mod = modality if modality != "asserted" else ("forecast" if kind == "poll" else "estimated")
+            return Attribution(kind, None, mod, _nearest(ms, s, e).group(0))
+    actors: list[tuple[int, str, str | None, str]] = []
+    party = _hits("attribution", "party", cl)
+    if party:
+        m = _nearest(party, s, e)
+        actors.append((_gap(m, s, e), "party", None, m.group(0)))
+    if authority:
+        names = [m for m in re.finditer(r"(?<![\w])(?:" + vocab.alternation(authority["names"]) + r")(?![\w])", cl)]
+        reported = _hits("attribution", "report", f_sent)
+        if names and reported:
+            m = _nearest(names, s, e)
+            actors.append((_gap(m, s, e), "authority", authority["name"], m.group(0)))
+    if actors:
+        _, kind, who, cue = min(actors)
+        return Attribution(kind, who, modality, cue)
+    return Attribution("author", None, modality, mcue)
+
+
+def _gap(m: re.Match, s: int, e: int) -> int:
+    return s - m.end() if m.end() <= s else max(0, m.start() - e)
+
+
+def authority_for(election: str, source: str) -> dict | None:
+    """The electoral authority of an election (``vocab/authorities.toml``), or None."""
+    from .text import fold
+
+    key = fold(f"{election} {source}")
+    for a in vocab.authorities():
+        if any(m in key for m in a["match"]):
+            return a
+    return None

@@ -1,0 +1,119 @@
+"""What part of the election a number covers: the nation, a region, or a subset of counting units.
+
+Counts of units are checked only for subsets the data computes (``vocab/*.toml`` ``[scope]``):
+
+- ``all``: every unit in the file ("the opposition collected 25,073 actas");
+- ``full_turnout``: units at 100 % turnout ("2,000 precincts with 100% turnout");
+- ``won_by``: units won by a candidate ("TPS won by Prabowo");
+- ``subset``: any other qualified set ("412 polling stations were not counted",
+  "6,588 TPS differ") — not computed, so unverifiable.
+
+Region quantities: the number of top-level regions a candidate won ("won in 15 of 24
+provinces", "in every state": ``regions_won``) and the number of regions (``regions``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import vocab
+
+_UNIT_NOUN_EXTRA = ("actas", "acta", "tally sheets", "tally sheet", "tallies", "mesas", "tps", "uik", "uiks",
+                    "precincts", "polling stations", "polling places", "ballot boxes", "voting tables", "machines")
+
+
+@lru_cache(maxsize=None)
+def _unit_noun() -> re.Pattern:
+    words = set(vocab.phrases("quantity", "units")) | set(_UNIT_NOUN_EXTRA)
+    return re.compile(r"^\s*(?:de\s+|of\s+|dari\s+)?(?:(?:the|las|los|as|os|all)\s+)?(?:\w+\s+)?(?:"
+                      + vocab.alternation(words) + r")(?![\w])")
+
+
+@lru_cache(maxsize=None)
+def _region_noun() -> re.Pattern:
+    return re.compile(r"(?:" + vocab.alternation(vocab.phrases("quantity", "regions")) + r")(?![\w])")
+
+
+@lru_cache(maxsize=None)
+def _word_list(section: str, key: str) -> re.Pattern:
+    return re.compile(r"^(?:" + vocab.alternation(vocab.phrases(section, key)) + r")(?![\w])")
+
+
+_FULL = re.compile(r"^[\s,]*(?:with|con|com|dengan|where|donde|onde|at|de|da|del)?\s*(?:a\s+|an\s+|una\s+|uma\s+)?"
+                   r"(?:100\s*(?:%|percent|por\s*ciento|por\s*cento|persen)\s*(?:turnout|de\s+participacao|"
+                   r"de\s+participacion|partisipasi)|(?:turnout|participacion|participacao|partisipasi)\s+"
+                   r"(?:of|de|del|sebesar)?\s*(?:el\s+)?100\s*(?:%|percent|por\s*ciento|por\s*cento|persen))")
+_WON_BY = re.compile(r"^[\s,]*(?:(?:that\s+were\s+|que\s+fueron\s+|que\s+foram\s+|yang\s+)?(?:won|carried|ganadas?|"
+                     r"ganados?|vencidas?|ganhas?|dimenangkan|dimenangi)\s+(?:by|por|oleh)\b|"
+                     r"(?:where|in\s+which|donde|en\s+(?:las|los)\s+que|onde|em\s+que|nas\s+quais|yang)\s+"
+                     r"(?:[\w'.-]+\s+){0,2}(?:won|led|came\s+first|gano|se\s+impuso|venceu|ganhou|menang|unggul)\b)")
+_WON_BEFORE = re.compile(r"(?:^|\W)(?:won|carried|took|gano|ganó|venceu|ganhou|menang|memenangkan|unggul\s+di)\s+"
+                         r"(?:in\s+|en\s+|em\s+|di\s+)?$")
+
+
+def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lang: str) -> tuple[str, str]:
+    """(scope, why) of a count or share of units at [start, end) in folded text ``f``."""
+    after = f[end:min(sent_end, end + 120)]
+    mn = _unit_noun().match(after)
+    if not mn:
+        return "all", "no unit noun"
+    rest = after[mn.end():]
+    if _FULL.match(rest):
+        return "full_turnout", "units at 100 % turnout"
+    if _WON_BY.match(rest):
+        return "won_by", "units won by a candidate"
+    if _WON_BEFORE.search(f[max(sent_start, start - 30):start]):
+        return "won_by", "units a candidate won"
+    before = f[max(sent_start, start - 30):start]
+    bw = re.search(r"(?:^|\s)([a-z]+)\s+$", before)
+    if bw and _word_list("scope", "subset_before").match(bw.group(1)):
+        return "subset", f"qualified by '{bw.group(1)}'"
+    head = rest.lstrip()
+    if rest[:1] not in (",", ";", ")", ".") and head and _word_list("scope", "subset_after").match(head):
+        w = head.split()[0]
+        return "subset", f"qualified by '{w} …'"
+    if re.match(r"^(?:\w+\s+){0,3}(?:not|no|nao|tidak|belum|sin|sem|without)\b", head):
+        return "subset", "a negated set"
+    return "all", "every unit in the file"
+
+
+_OF_TOTAL = re.compile(r"^\s*(?:of|out\s+of|de|dos|das|de\s+los|de\s+las|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?"
+                       r"(\d{1,3})\s+")
+
+
+def region_count(f: str, start: int, end: int, sent_start: int, sent_end: int, lang: str) -> tuple[str, str] | None:
+    """("regions_won" | "regions", why) for "won in 15 of 24 provinces" / "24 states", else None."""
+    after = f[end:min(sent_end, end + 60)]
+    clause_before = f[max(sent_start, start - 60):start]
+    mo = _OF_TOTAL.match(after)
+    noun_at = mo.end() if mo else 0
+    if not _region_noun().match(after[noun_at:].lstrip()) and not (mo is None and re.match(
+            r"^\s*(?:of\s+the\s+|de\s+los\s+|de\s+las\s+|dos\s+|das\s+|dari\s+)?(?:\d{1,3}\s+)?", after)
+            and _region_noun().match(re.sub(r"^\s*(?:of\s+the|de\s+los|de\s+las|dos|das|dari)?\s*(?:\d{1,3}\s+)?",
+                                            "", after))):
+        return None
+    prev = f[max(sent_start, start - 12):start]
+    if re.search(r"(?:^|\W)(?:of|out\s+of|de|dos|das|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?$", prev):
+        return "regions", "the number of regions ('of N')"
+    won = re.search(r"(?:^|\W)(?:" + vocab.alternation(vocab.phrases("quantity", "won")) + r")(?![\w])", clause_before)
+    if won:
+        return "regions_won", f"regions won ('{won.group(0).strip()}')"
+    if mo:
+        return None  # "in 15 of 24 provinces turnout …": a subset of regions, not a count the data names
+    return "regions", "the number of regions"
+
+
+@lru_cache(maxsize=None)
+def _every() -> re.Pattern:
+    return re.compile(r"(?<![\w])(?:" + vocab.alternation(vocab.phrases("scope", "every_region")) + r")(?![\w])")
+
+
+def every_region(f_sent: str) -> list[tuple[int, int]]:
+    """Spans of "in every state", "en todos los estados", "di semua provinsi" preceded by a 'won' word."""
+    out = []
+    won = re.compile(r"(?:^|\W)(?:" + vocab.alternation(vocab.phrases("quantity", "won")) + r")(?![\w])")
+    for m in _every().finditer(f_sent):
+        if won.search(f_sent[max(0, m.start() - 60):m.start()]):
+            out.append((m.start(), m.end()))
+    return out
