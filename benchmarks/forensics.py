@@ -61,7 +61,7 @@ def timed(fn):
     return out, time.perf_counter() - w0, cpu_s() - c0
 
 
-def child(name: str, resamples: int, repeat: int, baseline_resamples: int) -> dict:
+def child(name: str, resamples: int, repeat: int, baseline_resamples: int, sims: int = 200) -> dict:
     from electcheck.forensics import analyze, integer_percent
     from electcheck.forensics.units import from_tally
     from electcheck.ingest import ingest
@@ -70,7 +70,8 @@ def child(name: str, resamples: int, repeat: int, baseline_resamples: int) -> di
     runs = []
     rep = None
     for _ in range(repeat):
-        rep, w, c = timed(lambda: analyze(tally, resamples=resamples))
+        rep, w, c = timed(lambda: analyze(tally, resamples=resamples, calibrate=sims > 0,
+                                          calibration_sims=max(sims, 1)))
         runs.append({"wall": w, "cpu": c, "steps": rep.timings})
     peak = peak_mb()
     sig = [f"{r.test}:{r.subject}" for r in rep.significant()]
@@ -144,16 +145,18 @@ def main() -> None:
     ap.add_argument("--resamples", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3, help="full-battery runs per dataset (best and median shown)")
     ap.add_argument("--baseline-resamples", type=int, default=100)
+    ap.add_argument("--calibration-sims", type=int, default=200, help="0 = the battery without calibration")
     ap.add_argument("--only", action="append")
     ap.add_argument("--repro", action="store_true")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(child(a.child, a.resamples, a.repeat, a.baseline_resamples)))
+        print(json.dumps(child(a.child, a.resamples, a.repeat, a.baseline_resamples, a.calibration_sims)))
         return
     for name in a.only or ["russia-2012", "indonesia-2019/official"]:
         out = subprocess.run([sys.executable, __file__, "--child", name, "--resamples", str(a.resamples),
-                              "--repeat", str(a.repeat), "--baseline-resamples", str(a.baseline_resamples)],
+                              "--repeat", str(a.repeat), "--baseline-resamples", str(a.baseline_resamples),
+                              "--calibration-sims", str(a.calibration_sims)],
                              check=True, stdout=subprocess.PIPE, text=True)
         report(json.loads(out.stdout.strip().splitlines()[-1]))
     if a.repro:

@@ -157,8 +157,14 @@ def test_calibration_labels_a_broken_test_anti_conservative():
     u = from_tally(clean_tally())
     c = calibration.calibrate_many(u, [AlwaysReject], sims=10, resamples=19)
     assert c["always"]["label"] == "anti-conservative" and c["always"]["rejection_rate"] == 1.0
-    assert calibration.label(1, 40) == "calibrated"
-    assert calibration.label(0, 400) == "conservative"
+    assert calibration.label(10, 200, sims=200) == "calibrated"     # 5 % ± 1.5 %: upper bound 9.0 % ≤ 10 %
+    assert calibration.label(0, 400, sims=400) == "conservative"
+    assert calibration.label(16, 200, sims=200) == "unverified"  # 8 %: upper bound 12.6 % > 10 %, lower < 5 %
+    assert calibration.label(25, 200, sims=200) == "anti-conservative"  # 12.5 %: lower bound above 5 %
+    assert calibration.label(1, 40, sims=40) == "provisional"      # too few simulations to say
+    assert calibration.label(8, 20, sims=20) == "anti-conservative"  # clearly too many, however few
+    rate, se, (lo, hi) = calibration.rate_interval(10, 200)
+    assert rate == 0.05 and abs(se - 0.0154) < 1e-3 and lo < 0.05 < hi < 0.1
 
 
 def test_an_anti_conservative_test_has_its_p_value_withheld_and_left_out_of_the_family(monkeypatch):
@@ -212,8 +218,12 @@ def test_cli_json_and_flags_csv(tmp_path):
     d = json.loads(r.stdout)
     assert [x["test"] for x in d["tests"]][:1] == ["integer-percent"]
     assert d["flags"][0]["unit_id"] == "u00003" and d["flags"][0]["reasons"] == ["SUM_CANDIDATES"]
-    head = csv.read_text(encoding="utf-8").splitlines()[0]
-    assert head.startswith("rank,unit_id,region,score,reasons,registered,ballots,turnout_pct,a_share_pct")
+    raw = csv.read_text(encoding="utf-8")
+    assert raw.startswith("\ufeff")  # Excel reads UTF-8 names only after a BOM
+    head = raw[1:].splitlines()[0]
+    assert head.startswith("rank,unit_id,region,score,reasons,registered,ballots,turnout_pct,a_share_pct,"
+                           "baseline_region,region_turnout_pct,region_share_pct")
+    assert head.endswith(",reasons_text,evidence")
 
 
 def test_cli_unknown_test_is_a_one_line_error():

@@ -24,6 +24,9 @@ def _fmt(v: Any, kind: str = "g") -> str:
 
 
 from pandas import NA as _NA  # noqa: E402
+from rich.text import Text  # noqa: E402
+
+from ..escape import markdown as md_escape, terminal  # noqa: E402
 
 HEADER = ["test", "scope", "subject", "statistic", "p", "q", "calibration", "note"]
 
@@ -62,46 +65,145 @@ def _text(report, n_flags: int = 10) -> str:
     from rich.table import Table
 
     con = Console(width=160, record=True, file=open("/dev/null", "w"), color_system=None)
+
+    def say(line: str) -> None:
+        con.print(terminal(line), markup=False, highlight=False, soft_wrap=True)
+
     p = report.parameters
-    con.print(f"{report.source}: {report.units['usable']:,} units used of {report.units['rows']:,} "
-              f"(leader {report.units['leader']}; share of {report.units['share_basis']}; "
-              f"turnout from {report.units['turnout_basis']}); seed {p['seed']}, {p['resamples']:,} resamples")
+    say(f"{report.source}: {report.units['usable']:,} units used of {report.units['rows']:,} "
+        f"(leader {report.units['leader']}; share of {report.units['share_basis']}; "
+        f"turnout from {report.units['turnout_basis']}); seed {p['seed']}, {p['resamples']:,} resamples")
     t = Table(*HEADER, show_lines=False)
     for row in _rows(report):
-        t.add_row(*row)
+        t.add_row(*[Text(terminal(c)) for c in row])
     con.print(t)
     fam = report.family
-    con.print(f"Family for Benjamini–Hochberg: {fam['size']} p-values ({fam['members']}); "
-              f"by test: {', '.join(f'{k} {v}' for k, v in fam['by_test'].items()) or 'none'}; "
-              f"left out: {fam['excluded']['not_applicable']} not applicable, "
-              f"{fam['excluded']['no_p_value']} without p-value, "
-              f"{fam['excluded']['anti_conservative']} anti-conservative.")
+    say(f"Family for Benjamini–Hochberg: {fam['size']} p-values ({fam['members']}); "
+        f"by test: {', '.join(f'{k} {v}' for k, v in fam['by_test'].items()) or 'none'}; "
+        f"left out: {fam['excluded']['not_applicable']} not applicable, "
+        f"{fam['excluded']['no_p_value']} without p-value, "
+        f"{fam['excluded']['anti_conservative']} anti-conservative.")
     if report.calibration:
-        con.print("Calibration on simulated clean elections (same unit sizes and turnout), α = 0.05:")
-        for slug, c in report.calibration.items():
-            if c["trials"] == 0:
-                con.print(f"  {slug}: does not apply to these simulated elections")
-                continue
-            tb = c.get("textbook")
-            extra = (f"; textbook null: {tb['label']} ({tb['rejection_rate']:.0%})" if tb else "")
-            rate = "n/a" if c["rejection_rate"] is None else f"{c['rejection_rate']:.1%}"
-            con.print(f"  {slug}: {c['label']} (rejected {rate} of {c['trials']} in {c['sims']} simulations "
-                      f"of {c['units_per_sim']:,} units{extra})")
+        say("Calibration on simulated clean elections (same unit sizes and turnout), α = 0.05 — rejection rate "
+            "± Monte Carlo SE; a label is calibrated only when the upper 95 % bound is ≤ 2α = 10 %:")
+        for line in calibration_lines(report.calibration):
+            say("  " + line)
     if report.calibration and p.get("by"):
-        con.print(f"  These labels are national (simulated from all units); the per-{p['by']} results reuse "
-                  "them — not calibrated per region (caveat on each regional row).")
-    con.print(f"Station list: {len(report.flags):,} units flagged; top {min(n_flags, len(report.flags))}:")
+        say(f"  These labels are national (simulated from all units); the per-{p['by']} results reuse "
+            "them — not calibrated per region (caveat on each regional row).")
+    for line in station_lines(report):
+        say(line)
     if len(report.flags):
-        ft = Table(*[str(c) for c in report.flags.columns])
-        for row in report.flags.head(n_flags).itertuples(index=False):
-            ft.add_row(*[_cell(v) for v in row])
+        cols = [c for c in show_cols(report) if c in report.flags.columns]
+        say(f"Top {min(n_flags, len(report.flags))} (the whole list, with reasons in words and the figures "
+            "behind them: --flags-csv):")
+        ft = Table(*cols)
+        for row in report.flags[cols].head(n_flags).itertuples(index=False):
+            ft.add_row(*[Text(terminal(_cell(v))) for v in row])
         con.print(ft)
     if report.power:
-        con.print(_power_text(report.power))
-    con.print("What no test here can see:")
+        say(_power_text(report.power))
+    say("What no test here can see:")
     for s in report.cannot_see:
-        con.print(f"  - {s}")
+        say(f"  - {s}")
     return con.export_text()
+
+
+def show_cols(report) -> list[str]:
+    lead = report.units.get("leader", "")
+    return ["rank", "unit_id", "baseline_region", "score", "reasons", "turnout_pct", f"{lead}_share_pct",
+            "region_turnout_pct", "region_share_pct"]
+
+
+def calibration_lines(cal: dict) -> list[str]:
+    out = []
+    for slug, c in cal.items():
+        if c["trials"] == 0:
+            out.append(f"{slug}: does not apply to these simulated elections")
+            continue
+        tb = c.get("textbook")
+        extra = (f"; textbook null: {tb['label']} ({tb['rejection_rate']:.0%})" if tb else "")
+        prov = (f" — provisional: {c['sims']} simulations asked for; a label needs 200"
+                if c.get("provisional") else "")
+        se = c.get("mc_se")
+        hi = c.get("rate_upper_95")
+        out.append(f"{slug}: {c['label']} — rejected {c['rejection_rate']:.1%}"
+                   + (f" ± {se:.1%} (upper 95 % bound {hi:.1%})" if se is not None and hi is not None else "")
+                   + f" of {c['trials']} p-values in {c['sims']} simulations of {c['units_per_sim']:,} units, "
+                   f"{c['resamples']} resamples each{extra}{prov}")
+    return out
+
+
+def station_lines(report) -> list[str]:
+    st = report.stations or {}
+    out = [f"Station list: {len(report.flags):,} units listed"
+           + (f" ({100 * st.get('listed_share', 0):.2f} % of units)" if st else "")]
+    if not st:
+        return out
+    out.append(f"  each unit judged against its region — {st['level_choice']}")
+    if st.get("by_reason"):
+        out.append("  units per reason: " + ", ".join(f"{k} {v:,}" for k, v in st["by_reason"].items()))
+    for code, d in (st.get("integer") or {}).items():
+        if code.startswith("INT"):
+            out.append(f"  {code}: {d['observed']:,} units on a whole percentage, {d['expected']:,.1f} ± {d['sd']:,.1f} "
+                       f"expected by chance (z = {d['z']:+.1f}; its units are listed only when z ≥ "
+                       f"{st['model']['z_integer']:g})")
+    if st.get("discounted"):
+        out.append(f"  Discounted — counted and explained, not listed unit by unit (--no-discount lists them):")
+        for d in st["discounted"]:
+            regs = ", ".join(f"{r['region']} {r['units']:,}" for r in d["regions"][:5])
+            out.append(f"    {d['category']} ({d['reason']}): {d['units']:,} units — {d['why']}"
+                       + (f"; most in {regs}" if regs else ""))
+    if st.get("extreme_regions"):
+        regs = ", ".join(f"{r['region']} ({r['median_turnout_pct']:.0f} % / {r['median_leader_share_pct']:.0f} %)"
+                         for r in st["extreme_regions"][:10])
+        out.append(f"  {len(st['extreme_regions'])} regions whose median unit has turnout and leader share ≥ 90 % "
+                   f"(a region-centred score cannot single out their units — judge them as regions): {regs}")
+    return out
+
+
+def flags_csv_rows(df) -> tuple[list[str], list[list[Any]]]:
+    """The station list for Excel: numbers stay numbers (negative ones too), text cells go through the
+    formula guard (csv_text → safe_cell), missing values are empty cells."""
+    import math
+
+    header = [str(c) for c in df.columns]
+    rows = []
+    for rec in df.itertuples(index=False, name=None):
+        row: list[Any] = []
+        for v in rec:
+            if v is None or v is _NA or (isinstance(v, float) and math.isnan(v)):
+                row.append("")
+            elif hasattr(v, "item") and not isinstance(v, str):
+                x = v.item()
+                row.append("" if isinstance(x, float) and math.isnan(x) else x)
+            else:
+                row.append(v)
+        rows.append(row)
+    return header, rows
+
+
+def _md_table(header: list[str], rows) -> str:
+    lines = ["| " + " | ".join(md_escape(h) for h in header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(md_escape(_cell(v)) for v in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(report, n_flags: int = 20) -> str:
+    md = _md_table(HEADER, _rows(report))
+    fam = report.family
+    md += f"\nFamily for Benjamini–Hochberg: {fam['size']} p-values ({md_escape(fam['members'])}).\n"
+    if report.calibration:
+        md += "\nCalibration on simulated clean elections, α = 0.05:\n\n"
+        md += "".join(f"- {md_escape(x)}\n" for x in calibration_lines(report.calibration))
+    md += "\n" + "".join(f"{md_escape(x.strip())}  \n" for x in station_lines(report))
+    if len(report.flags):
+        cols = [c for c in show_cols(report) if c in report.flags.columns]
+        md += "\n" + _md_table(cols, report.flags[cols].head(n_flags).itertuples(index=False))
+    if report.power:
+        md += "\n" + "".join(f"{md_escape(x.strip())}  \n" for x in _power_text(report.power).splitlines())
+    md += "\nWhat no test here can see:\n\n" + "".join(f"- {md_escape(s)}\n" for s in report.cannot_see)
+    return md
 
 
 def _power_text(power: dict) -> str:
@@ -112,6 +214,15 @@ def _power_text(power: dict) -> str:
         lines.append(f"  {sc['fraud']} in {sc['share_of_units']:.0%} of units, intensity {sc['intensity']}: {rates}")
     for s in power.get("blind_spots", []):
         lines.append(f"  not detected (< 50 % by every test): {s}")
+    st = power.get("stations")
+    if st:
+        lines.append(f"Station list on planted elections shaped like this data ({st['units']:,} units; "
+                     f"{st['share_per_kind']:.0%} of units per kind, disjoint; seed {st['seed']}):")
+        for kind, d in st["kinds"].items():
+            lines.append(f"  {kind}: {d['planted']:,} planted; top-K precision {d['top_k_precision']:.2f}, "
+                         f"recall {d['recall']:.2f}")
+        lines.append(f"  clean twin (the same election without fraud): {st['clean_twin_listed']:,} units listed "
+                     f"({100 * st['clean_twin_share']:.2f} %)")
     return "\n".join(lines)
 
 
@@ -122,11 +233,15 @@ def forensics(
                                               help="Tests to run (slugs, repeat or comma-separate; default all)."),
     map_file: Optional[Path] = typer.Option(None, "--map", "-m", help=MapHelp),
     profile: Optional[str] = typer.Option(None, "--profile", "-p", help=ProfileHelp),
-    by: Optional[str] = typer.Option(None, "--by", help="Also run every test per unit of this hierarchy level."),
+    by: Optional[str] = typer.Option(None, "--by", help="Also run every test per unit of this hierarchy level "
+                                                        "(and judge each station against this level's regions)."),
+    no_discount: bool = typer.Option(False, "--no-discount",
+                                     help="List every hard check, regional customs and systematic slips included."),
     seed: int = SeedOpt,
     resamples: int = typer.Option(1000, "--resamples", help="Monte Carlo resamples per test."),
-    calibration_sims: int = typer.Option(20, "--calibration-sims",
-                                         help="Clean simulated elections used to calibrate each test (0 = skip)."),
+    calibration_sims: int = typer.Option(200, "--calibration-sims",
+                                         help="Clean simulated elections used to calibrate each test (0 = skip; "
+                                              "fewer than 200 give provisional labels)."),
     power: bool = typer.Option(False, "--power", help="Plant fraud in this data and report each test's power."),
     power_share: float = typer.Option(0.02, "--power-share", help="Share of units manipulated in --power."),
     power_reps: int = typer.Option(10, "--power-reps", help="Planted elections per scenario in --power."),
@@ -159,29 +274,29 @@ def forensics(
     info(f"running {', '.join(fx.resolve_tests(tests))} on {tally.meta.source} "
          f"({resamples:,} resamples, {calibration_sims} calibration simulations)", quiet)
     report = fx.analyze(tally, tests=tests, by=by, seed=seed, resamples=resamples,
-                        calibrate=calibration_sims > 0, calibration_sims=max(calibration_sims, 1))
+                        calibrate=calibration_sims > 0, calibration_sims=max(calibration_sims, 1),
+                        discount=not no_discount)
     if power:
         from ..forensics import power as pw
 
         info(f"planting fraud in {power_share:.0%} of units, {power_reps} elections per scenario", quiet)
         report.power = pw.run(tally, share=power_share, reps=power_reps, seed=seed,
                               tests=[s for s in fx.resolve_tests(tests) if s in pw.POWER_TESTS])
+        from ..forensics import plant
+        from ..forensics.units import from_tally
+
+        info("planting stuffing, rounding and switching in 1 % of units each, for the station list", quiet)
+        report.power["stations"] = plant.evaluate(from_tally(tally), seed=seed, level=by)
     if flags_csv is not None:
-        df = report.flags
-        flags_csv.write_text(csv_text([str(c) for c in df.columns],
-                                      ([_cell(v) if not isinstance(v, (int, float)) or _cell(v) == "" else v
-                                        for v in row] for row in df.itertuples(index=False))),
-                             encoding="utf-8", newline="")
-        info(f"wrote {len(df):,} flagged units to {flags_csv}", quiet)
+        header, rows = flags_csv_rows(report.flags)
+        flags_csv.write_text(csv_text(header, rows, bom=True), encoding="utf-8", newline="")
+        info(f"wrote {len(report.flags):,} listed units to {flags_csv}", quiet)
     if fmt == Format.json:
         emit(to_json(report.to_dict()), output)
     elif fmt == Format.csv:
         emit(csv_text(HEADER, _rows(report)), output)
     elif fmt == Format.markdown:
-        md = markdown_table(HEADER, _rows(report))
-        fam = report.family
-        md += (f"\nFamily for Benjamini–Hochberg: {fam['size']} p-values ({fam['members']}).\n\n"
-               "What no test here can see:\n\n" + "".join(f"- {s}\n" for s in report.cannot_see))
+        md = _markdown(report)
         emit(md, output)
     else:
         emit(_text(report), output)

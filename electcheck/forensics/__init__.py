@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import ElectcheckError
 from . import (calibration, fingerprint, first_digit, flags as flags_mod, hard_checks, integer_percent,
-               last_digit, multiple, second_digit, shape, zero_five)
+               last_digit, multiple, second_digit, shape, stations as stations_mod, zero_five)
 from .base import TestResult
 from .units import Units, from_tally
 
@@ -80,6 +80,8 @@ class ForensicsReport:
     calibration: dict[str, Any]
     flags: pd.DataFrame
     power: dict[str, Any] | None = None
+    #: the station list's summary: baseline level, reasons, discounted categories, extreme regions
+    stations: dict[str, Any] = field(default_factory=dict)
     #: wall time of each step in seconds (not part of the stable JSON)
     timings: dict[str, float] = field(default_factory=dict)
     cannot_see: list[str] = field(default_factory=lambda: list(CANNOT_SEE))
@@ -95,15 +97,22 @@ class ForensicsReport:
             "calibration": self.calibration,
             "flags_total": int(len(self.flags)),
             "flags": flags_mod.records(self.flags, max_flags),
+            "stations": self.stations,
             "power": self.power, "cannot_see": self.cannot_see,
         }
 
 
 def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None, seed: int = 20240728,
-            resamples: int = 1000, calibrate: bool = True, calibration_sims: int = 20,
-            calibration_resamples: int = 39, calibration_units: int = 20_000,
-            units: Units | None = None) -> ForensicsReport:
-    """Run the selected tests on a Tally (or prepared Units) and return the report."""
+            resamples: int = 1000, calibrate: bool = True, calibration_sims: int = calibration.DEFAULT_SIMS,
+            calibration_resamples: int = calibration.DEFAULT_RESAMPLES,
+            calibration_units: int = calibration.DEFAULT_UNITS,
+            units: Units | None = None, level: str | None = None, discount: bool = True) -> ForensicsReport:
+    """Run the selected tests on a Tally (or prepared Units) and return the report.
+
+    The station list judges each unit against its region at ``level`` (default: ``by``, else the
+    deepest hierarchy level with enough units per region); ``discount=False`` lists every hard
+    check, regional customs and systematic slips included.
+    """
     slugs = resolve_tests(tests)
     if units is None:
         units = from_tally(tally, by=by)
@@ -152,6 +161,12 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                 f"({c['units_per_sim']:,} units per simulation, national scope), not from elections the "
                 f"size of this region" + (f" ({int(n_reg):,} units or values here)" if n_reg else "")
                 + "; a test calibrated nationally may be mis-sized on a small region")
+        if c and r.applicable and r.calibration in ("unverified", "provisional") and r.p_value is not None:
+            r.caveats.append(
+                f"calibration {r.calibration}: this test rejected {c['rejection_rate']:.1%} ± {c['mc_se']:.1%} "
+                f"(upper 95 % bound {c['rate_upper_95']:.1%}) of clean simulated elections in {c['sims']} "
+                "simulations; 'calibrated' needs the upper bound ≤ 10 %"
+                + (" and 200 simulations" if r.calibration == "provisional" else ""))
         if c and r.applicable and r.calibration == "anti-conservative" and r.p_value is not None:
             r.details["p_value_withheld"] = r.p_value
             r.p_value = None
@@ -168,7 +183,8 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                     "unit sizes: anti-conservative, not evidence; the resampled null is the one reported")
     family = multiple.adjust(results)
     t0 = time.perf_counter()
-    fl = flags_mod.build(units, results)
+    st = stations_mod.score(units, level=level or by, discount=discount)
+    fl = st.flags
     timings["flags"] = time.perf_counter() - t0
     used = int(units.usable.sum())
     return ForensicsReport(
@@ -181,5 +197,5 @@ def analyze(tally: Any, *, tests: list[str] | None = None, by: str | None = None
                if units.excluded is not None else 0, "without_numbers": int(np.isnan(units.share_den).sum()),
                "leader": units.leader_id, "share_basis": units.share_basis,
                "turnout_basis": units.turnout_basis},
-        tests=results, family=family, calibration=cal, flags=fl,
+        tests=results, family=family, calibration=cal, flags=fl, stations=st.summary,
         timings={k: round(v, 3) for k, v in timings.items()})

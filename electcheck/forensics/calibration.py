@@ -12,10 +12,13 @@ The clean model (fitted robustly, so that a fraud tail does not widen it):
   multinomial split of the valid votes.
 
 A test is run on ``sims`` such elections (each with ``resamples`` Monte Carlo
-draws) and its rejection rate at α is compared with α by an exact binomial
-test: **anti-conservative** (rejects clean elections too often; its p-values
-are withheld), **conservative** (rejects less often than α), or
-**calibrated**. The textbook variants of the digit tests are labelled the
+draws; 200 by default) and its rejection rate at α is given with its Monte
+Carlo standard error and 95 % bounds (``rate_interval``): **calibrated** only
+when the upper bound is ≤ 2α (**conservative** when even below α);
+**anti-conservative** when the lower bound is above α (its p-values are
+withheld); **unverified** when the upper bound stays above 2α without the rate
+being shown above α (p-values shown with a caveat); **provisional** when fewer
+than 200 simulations were asked for and the rate is not clearly too high. The textbook variants of the digit tests are labelled the
 same way from the same simulations.
 """
 
@@ -30,6 +33,18 @@ from scipy import stats
 from .units import Units
 
 ALPHA = 0.05
+#: clean simulations by default; fewer give "provisional" labels
+DEFAULT_SIMS = 200
+MIN_SIMS = 200
+#: Monte Carlo resamples per simulated election (digit tests). Their statistic is standardised by the
+#: variance of the same resamples, so it is not exchangeable with them and few resamples inflate the
+#: size: they keep 39. A test whose statistic is a plain count compared with its draws (integer-percent:
+#: module attribute ``CALIBRATION_RESAMPLES = 19``) has size exactly α whenever (R + 1)·α is a whole
+#: number (R = 19: reject only when the observed count beats all 19 draws, probability 1/20 under
+#: exchangeability) — fewer resamples cost power, not size, and calibration measures size.
+DEFAULT_RESAMPLES = 39
+#: units per simulated election in a run (benchmarks/calibration.py checks 20,000 and full size)
+DEFAULT_UNITS = 5_000
 
 
 @dataclass
@@ -134,33 +149,79 @@ def simulate_clean(model: CleanModel, rng: np.random.Generator, index: np.ndarra
                    excluded=None, turnout_basis="ballots", notes={"simulated": "clean"})
 
 
-def label(rejections: int, trials: int, alpha: float = ALPHA) -> str:
+def rate_interval(rej: int, trials: int, per_sim: list[tuple[int, int]] | None = None,
+                  level: float = 0.95) -> tuple[float, float, float]:
+    """Rejection rate, its Monte Carlo standard error and the (lower, upper) 95 % bounds.
+
+    With one p-value per simulation: the binomial SE and Clopper–Pearson bounds. With several per
+    simulation (candidates of one election share its draws, so their p-values are correlated): the
+    SE of a ratio estimator clustered by simulation, and the Clopper–Pearson bounds on the effective
+    number of trials (trials ÷ design effect, the design effect at least 1).
+    """
+    if trials == 0:
+        return float("nan"), float("nan"), (float("nan"), float("nan"))
+    rate = rej / trials
+    se_bin = float(np.sqrt(max(rate * (1 - rate), 0.0) / trials))
+    se = se_bin
+    n_eff = float(trials)
+    if per_sim and len(per_sim) > 1 and any(n > 1 for _, n in per_sim):
+        r = np.array([a for a, _ in per_sim], dtype=float)
+        n = np.array([b for _, b in per_sim], dtype=float)
+        S = len(r)
+        se_cl = float(np.sqrt(np.sum((r - rate * n) ** 2) / (S * (S - 1))) / max(n.mean(), 1e-12))
+        se = max(se_bin, se_cl)
+        if se_bin > 0:
+            n_eff = trials / max((se / se_bin) ** 2, 1.0)
+    a = (1 - level) / 2
+    k = rate * n_eff
+    lo = float(stats.beta.ppf(a, k, n_eff - k + 1)) if k > 0 else 0.0
+    hi = float(stats.beta.ppf(1 - a, k + 1, n_eff - k)) if k < n_eff else 1.0
+    return rate, se, (lo, hi)
+
+
+def label(rejections: int, trials: int, alpha: float = ALPHA, sims: int | None = None,
+          per_sim: list[tuple[int, int]] | None = None) -> str:
+    """**anti-conservative** when the rejection rate's lower 95 % bound is above α (its p-values are
+    withheld); **provisional** with fewer than ``MIN_SIMS`` simulations otherwise; **calibrated** when
+    the upper bound is at most 2α (**conservative** when even below α); **unverified** when the upper
+    bound stays above 2α without the rate being shown above α (p-values shown, with a caveat: more
+    simulations would settle it — a test at exactly α lands here about one time in five with 200)."""
     if trials == 0:
         return "not calibrated"
-    if stats.binom.sf(rejections - 1, trials, alpha) < 0.01:
+    _, _, (lo, hi) = rate_interval(rejections, trials, per_sim)
+    if lo > alpha:
         return "anti-conservative"
-    if stats.binom.cdf(rejections, trials, alpha) < 0.01:
+    if sims is not None and sims < MIN_SIMS:
+        return "provisional"
+    if hi <= alpha:
         return "conservative"
-    return "calibrated"
+    if hi <= 2 * alpha:
+        return "calibrated"
+    return "unverified"
 
 
 def _summary(rej: int, trials: int, rej_tb: int, trials_tb: int, *, sims: int, resamples: int,
-             units_per_sim: int) -> dict[str, Any]:
+             units_per_sim: int, per_sim: list[tuple[int, int]] | None = None) -> dict[str, Any]:
     """Rejection rates at α of a test's p-values (and, where reported, of its textbook null)."""
+    rate, se, (lo, hi) = rate_interval(rej, trials, per_sim)
     out: dict[str, Any] = {
-        "label": label(rej, trials), "rejection_rate": rej / trials if trials else None,
+        "label": label(rej, trials, sims=sims, per_sim=per_sim), "rejection_rate": rej / trials if trials else None,
+        "mc_se": se if trials else None, "rate_lower_95": lo if trials else None,
+        "rate_upper_95": hi if trials else None, "calibrated_if_upper_at_most": 2 * ALPHA,
+        "provisional": sims < MIN_SIMS,
         "rejections": rej, "trials": trials, "sims": sims, "resamples": resamples,
         "units_per_sim": units_per_sim, "alpha": ALPHA,
         "mc_error": float(np.sqrt(ALPHA * (1 - ALPHA) / trials)) if trials else None,
     }
     if trials_tb:
-        out["textbook"] = {"label": label(rej_tb, trials_tb), "rejection_rate": rej_tb / trials_tb,
+        out["textbook"] = {"label": label(rej_tb, trials_tb, sims=sims), "rejection_rate": rej_tb / trials_tb,
                            "rejections": rej_tb, "trials": trials_tb}
     return out
 
 
-def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resamples: int = 99, seed: int = 0,
-                   max_units: int = 20_000) -> dict[str, dict[str, Any]]:
+def calibrate_many(units: Units, modules: list[Any], *, sims: int = DEFAULT_SIMS,
+                   resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
+                   max_units: int = DEFAULT_UNITS) -> dict[str, dict[str, Any]]:
     """Run each test on ``sims`` clean simulated elections (shared by all tests, with their draws).
 
     Per test: ``label``, ``rejection_rate``, ``rejections``, ``trials`` of its p-values at α = 0.05
@@ -170,6 +231,7 @@ def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resample
     ss = np.random.SeedSequence([seed, 7])
     N = len(model.registered)
     acc = {m.SLUG: [0, 0, 0, 0] for m in modules}
+    per_sim: dict[str, list[tuple[int, int]]] = {m.SLUG: [] for m in modules}
     for child in ss.spawn(sims):
         rng = np.random.default_rng(child)
         index = np.sort(rng.choice(N, size=max_units, replace=False)) if N > max_units else None
@@ -177,7 +239,9 @@ def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resample
         sub_seed = int(rng.integers(2**31))
         for mod in modules:
             a = acc[mod.SLUG]
-            for r in mod.run(clean, seed=sub_seed, resamples=resamples, scoped=False):
+            r0, n0 = a[0], a[1]
+            rs = getattr(mod, "CALIBRATION_RESAMPLES", resamples)
+            for r in mod.run(clean, seed=sub_seed, resamples=min(rs, resamples), scoped=False):
                 if r.applicable and r.p_value is not None:
                     a[1] += 1
                     a[0] += int(r.p_value <= ALPHA)
@@ -185,5 +249,8 @@ def calibrate_many(units: Units, modules: list[Any], *, sims: int = 20, resample
                 if tb is not None:  # the textbook null is judged even where the test is refused
                     a[3] += 1
                     a[2] += int(tb <= ALPHA)
-    return {slug: _summary(*a, sims=sims, resamples=resamples, units_per_sim=min(N, max_units))
+            per_sim[mod.SLUG].append((a[0] - r0, a[1] - n0))
+    rs_of = {m.SLUG: min(getattr(m, "CALIBRATION_RESAMPLES", resamples), resamples) for m in modules}
+    return {slug: _summary(*a, sims=sims, resamples=rs_of[slug], units_per_sim=min(N, max_units),
+                           per_sim=per_sim[slug])
             for slug, a in acc.items()}

@@ -34,6 +34,9 @@ MIN_UNITS = 300
 MIN_REGISTERED = 100
 MAX_RATE = 0.99
 TOL = 0.05  # percentage points
+#: resamples per clean simulation in calibration: the statistic is a count compared with its draws,
+#: so the Monte Carlo test has exact size at R = 19 (see calibration.DEFAULT_RESAMPLES)
+CALIBRATION_RESAMPLES = 19
 
 
 def inclusion(units: Units) -> np.ndarray:

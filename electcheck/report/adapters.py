@@ -105,20 +105,23 @@ class ForensicsData:
     notes: list[str] = field(default_factory=list)
     cannot_see: list[str] = field(default_factory=list)
     calibration: dict[str, Any] = field(default_factory=dict)
+    #: the station list's summary (baseline level, reasons, discounted categories, extreme regions)
+    stations: dict[str, Any] = field(default_factory=dict)
 
 
 def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
-              calibration_sims: int = 20) -> ForensicsData:
+              calibration_sims: int | None = None) -> ForensicsData:
     """Run the requested forensic tests (national scope) with calibration, through
     ``electcheck.forensics.analyze``, and return its public fields.
 
     Everything shown about a test (statistic, p, q, calibration, observed and expected digit
     frequencies, excess and SD) comes from the forensics report itself; nothing is re-drawn here.
     The per-unit turnout and share for the fingerprint and integer-percentage charts come from the
-    same prepared units the tests ran on.
+    same prepared units the tests ran on. ``calibration_sims``: the audit config's value (None = the
+    forensics default, 200; fewer give "provisional" labels).
     """
     try:
-        from ..forensics import TESTS, analyze
+        from ..forensics import TESTS, analyze, calibration as fx_calibration
         from ..forensics.integer_percent import inclusion
         from ..forensics.units import from_tally
     except ImportError as e:
@@ -130,8 +133,10 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
     turnout, share = np.array(units.turnout(), float), np.array(units.share(), float)
     registered, share_den = np.array(units.registered, float), np.array(units.share_den, float)
     included, leader = np.array(inclusion(units), bool), units.leader_id
+    if calibration_sims is None:
+        calibration_sims = fx_calibration.DEFAULT_SIMS
     rep = analyze(tally, tests=known, seed=seed, resamples=max(19, resamples), calibrate=calibration_sims > 0,
-                  calibration_sims=max(1, calibration_sims), calibration_resamples=99, units=units)
+                  calibration_sims=max(1, calibration_sims), units=units)
     calibration = {k: {kk: vv for kk, vv in v.items() if not isinstance(vv, (dict, list))}
                    for k, v in (rep.calibration or {}).items()}
     return ForensicsData(
@@ -139,7 +144,8 @@ def forensics(tally: Tally, tests: list[str], *, seed: int, resamples: int,
         leader=leader, turnout=turnout, share=share, registered=registered, share_den=share_den,
         included=included,
         units=dict(rep.units), parameters=dict(rep.parameters), notes=notes,
-        cannot_see=list(rep.cannot_see), calibration=calibration)
+        cannot_see=list(rep.cannot_see), calibration=calibration,
+        stations={k: v for k, v in (rep.stations or {}).items() if k != "reason_words"})
 
 
 def _slim_test(d: dict[str, Any]) -> dict[str, Any]:
