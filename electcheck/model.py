@@ -135,14 +135,37 @@ class Tally:
     def from_parquet(cls, path: str | Path) -> "Tally":
         import pyarrow.parquet as pq
 
-        table = pq.read_table(str(path))
-        raw = (table.schema.metadata or {}).get(b"electcheck.meta")
-        if raw is None:
-            from .errors import InputError
+        from . import limits as _limits
+        from .errors import InputError
 
+        lim = _limits.current()
+        try:
+            pf = pq.ParquetFile(str(path))
+            md = pf.metadata
+        except Exception as e:  # noqa: BLE001 - damaged or not Parquet: one line
+            raise InputError(f"not readable as Parquet ({type(e).__name__})", file=str(path),
+                             hint="Ingest the original file again") from None
+        if md.num_columns > lim.max_columns:
+            raise _limits.refuse("max_columns", f"the table has {md.num_columns:,} columns", file=str(path))
+        if md.num_rows > lim.max_rows:
+            raise _limits.refuse("max_rows", f"the table has {md.num_rows:,} rows", file=str(path))
+        raw = (pf.schema_arrow.metadata or {}).get(b"electcheck.meta")
+        if raw is None:
             raise InputError("this Parquet file was not written by electcheck (no tally metadata)",
                              file=str(path), hint="Ingest the original file with --profile or --map")
-        return cls(table.to_pandas(), TallyMeta.from_dict(json.loads(raw)))
+        if len(raw) > min(lim.max_bytes, 64 << 20):
+            raise _limits.refuse("max_bytes", "the tally metadata is too large", file=str(path))
+        try:
+            meta = TallyMeta.from_dict(json.loads(raw))
+        except (ValueError, TypeError, KeyError, AttributeError) as e:
+            raise InputError(f"the tally metadata in this Parquet file is damaged ({type(e).__name__})",
+                             file=str(path), hint="Ingest the original file again") from None
+        try:
+            table = pq.read_table(str(path))
+        except Exception as e:  # noqa: BLE001
+            raise InputError(f"not readable as Parquet ({type(e).__name__})", file=str(path),
+                             hint="Ingest the original file again") from None
+        return cls(table.to_pandas(), meta)
 
 
 @dataclass
@@ -187,6 +210,8 @@ class IngestReport:
     #: rows outside the profile's selection (e.g. other levels of a multi-level
     #: file), by reason; they are never part of rows_read.
     rows_outside_selection: dict[str, int] = field(default_factory=dict)
+    #: accepted rows kept out of the tally: later rows of a duplicated unit key (the first is kept)
+    rows_set_aside: int = 0
 
     def check_balance(self) -> None:
         if self.rows_read != self.rows_accepted + self.rows_quarantined:

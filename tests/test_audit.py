@@ -110,7 +110,12 @@ def test_hostile_names_escaped_and_no_formulas(hostile_report):
                 assert not re.match(r"^[=+@\t\r]", cell), (f.name, cell)
                 assert not (cell.startswith("-") and not re.fullmatch(r"-[\d.e+-]+", cell)), (f.name, cell)
     md = (out / "report.md").read_text()
-    assert "<script" not in md
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(md)  # what a Markdown viewer shows: no element from the data
+    assert "<script" not in rendered and "<img src=\"x\"" not in rendered
+    assert not [t for t, _ in parsed_tags(rendered) if t in ("script", "iframe", "object", "embed", "link")]
+    assert all(v.startswith("charts/") for t, attrs in parsed_tags(rendered) for a, v in attrs if a in ("src", "href"))
 
 
 def test_rerun_is_byte_identical_and_verify_passes(hostile_report, tmp_path):
@@ -122,6 +127,8 @@ def test_rerun_is_byte_identical_and_verify_passes(hostile_report, tmp_path):
         if f.is_file() and f.name != "run.json":
             assert f.read_bytes() == (out2 / f.relative_to(out)).read_bytes(), f.name
     v = runner.invoke(app, ["verify", str(out)])
+    assert v.exit_code != 0 and "outside the report folder" in str(v.exception)  # its inputs are beside it
+    v = runner.invoke(app, ["verify", str(out), "--allow-path", str(cfg.parent)])
     assert v.exit_code == 0, v.output
     assert "re-runs identically" in v.output
 
@@ -132,12 +139,12 @@ def test_verify_names_an_edited_input(tmp_path):
     assert runner.invoke(app, ["audit", str(cfg), "-o", str(out), "-q"]).exit_code == 0
     art = tmp_path / "article.txt"
     art.write_text(art.read_text() + " 99 % turnout.", encoding="utf-8")
-    v = runner.invoke(app, ["verify", str(out)])
+    v = runner.invoke(app, ["verify", str(out), "--allow-path", str(tmp_path)])
     assert v.exit_code == 1
     assert "input changed: article.txt" in v.output
     # a tally edited in place is named too
     shutil.copy(tmp_path / "published.parquet", tmp_path / "independent.parquet")
-    res = verify(out)
+    res = verify(out, allow_paths=[tmp_path])
     assert not res.ok and {c["name"] for c in res.changed_inputs} == {"article.txt", "independent.parquet"}
 
 
@@ -147,7 +154,7 @@ def test_verify_detects_an_edited_output(hostile_report, tmp_path):
     shutil.copytree(out, copy)
     p = copy / "report.md"
     p.write_text(p.read_text().replace("Alpha", "Omega"))
-    res = verify(copy)
+    res = verify(copy, allow_paths=[out.parent])
     assert not res.ok and res.edited_outputs == ["report.md"]
 
 
@@ -340,7 +347,7 @@ def parse_config_file(path: Path):
 
 def test_verify_json_output(hostile_report):
     _, out = hostile_report
-    r = runner.invoke(app, ["verify", str(out), "--format", "json"])
+    r = runner.invoke(app, ["verify", str(out), "--format", "json", "--allow-path", str(out.parent)])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["ok"] is True and d["changed_inputs"] == [] and d["changed_outputs"] == []

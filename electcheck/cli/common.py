@@ -72,36 +72,69 @@ def _nan_to_none(o: Any) -> Any:
     return o
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas: text starting with = + - @ gets a leading quote.
-
-    Numbers stay numbers (a negative count is not a formula).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from ..report.safe import FORMULA_PREFIXES, safe_cell  # noqa: E402,F401 - one formula guard for every CSV
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable[Any]], bom: bool = False) -> str:
+    """CSV for spreadsheets: text cells that could start a formula are neutralised; numbers stay numbers."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([safe_cell(h) for h in header])
+    w.writerow([safe_cell(str(h)) for h in header])
     for r in rows:
         w.writerow([safe_cell(v) for v in r])
     return ("\ufeff" if bom else "") + buf.getvalue()
 
 
 def markdown_table(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A Markdown table; every cell is escaped (escape.markdown): data can never become a link,
+    an image, emphasis or HTML."""
+    from ..escape import markdown
+
     def cell(v: Any) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
+        return "" if v is None else markdown(v)
 
     lines = ["| " + " | ".join(cell(h) for h in header) + " |",
              "| " + " | ".join("---" for _ in header) + " |"]
     lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Do two paths name the same file (same inode, or the same path once symlinks are resolved)?"""
+    import os
+
+    pa_, pb_ = Path(a), Path(b)
+    try:
+        if pa_.exists() and pb_.exists() and os.path.samefile(pa_, pb_):
+            return True
+    except OSError:
+        pass
+    try:
+        return pa_.resolve() == pb_.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def refuse_overwrite(outputs: dict[str, str | Path | None], inputs: Iterable[str | Path | None]) -> None:
+    """Refuse (exit 2) when an output would replace an input, or two outputs are the same file.
+
+    ``outputs`` maps the option that names the file (``-o``, ``--errors``) to its path.
+    """
+    from ..errors import InputError
+
+    given = [(opt, p) for opt, p in outputs.items() if p is not None and str(p) not in ("-", "")]
+    for opt, out in given:
+        for inp in inputs:
+            if inp is None or str(inp) in ("-", ""):
+                continue
+            if same_file(out, inp):
+                raise InputError(f"{opt} names an input file; electcheck never overwrites its inputs", file=str(out),
+                                 hint=f"Choose another file for {opt}")
+    for i, (opt_a, a) in enumerate(given):
+        for opt_b, b in given[i + 1:]:
+            if same_file(a, b):
+                raise InputError(f"{opt_a} and {opt_b} name the same file", file=str(a),
+                                 hint="Give each output its own file")
 
 
 def emit(text: str, output: str = "-") -> None:

@@ -11,10 +11,12 @@ from typing import Any, Optional
 import typer
 
 from ..errors import ElectcheckError
+from ..escape import markdown as md
+from ..escape import terminal
 from ..model import SEVERITY_ORDER
 from . import app
 from .common import (Format, FormatOpt, OutputOpt, QuietOpt, VerboseOpt, csv_text, emit, fmt_int, info,
-                     load_source, markdown_table, to_json)
+                     load_source, markdown_table, refuse_overwrite, to_json)
 
 
 class FailOn(str, Enum):
@@ -152,6 +154,7 @@ def _sections(res, limit: int) -> list[tuple[str, list[str], list[list[Any]], li
 
 
 def render_table(res, limit: int) -> str:
+    """Plain text for a terminal: every value from the data has its control characters removed."""
     head = (f"{res.official.source} (official) vs {res.independent.source} (independent), "
             f"compared at level {res.level}\n")
     parts = [head]
@@ -161,19 +164,20 @@ def render_table(res, limit: int) -> str:
             parts.append(_text_table(header, rows))
         if after:
             parts.append("\n".join(after) + "\n")
-    return "".join(parts)
+    return terminal("".join(parts))
 
 
 def render_markdown(res, limit: int) -> str:
-    parts = [f"# {res.official.source} vs {res.independent.source}\n\n",
-             f"Official: `{res.official.source}`; independent: `{res.independent.source}`; "
-             f"compared at level `{res.level}`.\n"]
+    """Markdown: every value from the data goes through escape.markdown (no HTML, link or image from data)."""
+    parts = [f"# {md(res.official.source)} vs {md(res.independent.source)}\n\n",
+             f"Official: {md(res.official.source)}; independent: {md(res.independent.source)}; "
+             f"compared at level {md(res.level)}.\n"]
     for title, header, rows, after in _sections(res, limit):
-        parts.append(f"\n## {title}\n\n")
+        parts.append(f"\n## {md(title)}\n\n")
         if header:
             parts.append(markdown_table([h or " " for h in header], rows))
         if after:
-            parts.append(("\n" if header else "") + "\n".join(f"{a.strip()}  " for a in after) + "\n")
+            parts.append(("\n" if header else "") + "\n".join(f"{md(a.strip())}  " for a in after) + "\n")
     return "".join(parts)
 
 
@@ -225,6 +229,9 @@ def compare(
     from ..compare import reconcile
 
     try:
+        srcs = [official, independent, map_official, map_independent, registered_from]
+        refuse_overwrite({"-o": output}, [str(x).split("::")[0] for x in srcs if x is not None]
+                         + [str(x).split("::", 1)[1] for x in srcs if x is not None and "::" in str(x)])
         info(f"loading {official}", quiet)
         off = load_source(official, map_official, profile_official)
         info(f"loading {independent}", quiet)
@@ -238,6 +245,7 @@ def compare(
         if registered_from and registered_from.lower() != "none":
             info(f"loading {registered_from} (registered electors)", quiet)
             reg = load_source(registered_from)
+        refuse_overwrite({"-o": output}, [i.path for t in (off, ind, reg) if t is not None for i in t.meta.inputs])
         res = reconcile(off, ind, level, registered_from=reg, strata_level=strata)
         if format == Format.json:
             text = to_json(res.to_dict())
@@ -252,7 +260,7 @@ def compare(
             for n in res.notes:  # the table already shows them
                 info(f"note: {n}", quiet)
     except ElectcheckError as e:
-        print(f"electcheck: error: {e}", file=sys.stderr)
+        print(f"electcheck: error: {' '.join(terminal(str(e)).split())}", file=sys.stderr)
         raise SystemExit(2)  # SystemExit, not typer.Exit: cli.main drops typer.Exit's code
     if verbose and res.estimate is not None:
         info(f"estimate: {res.estimate.method}", quiet)

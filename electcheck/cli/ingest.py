@@ -8,10 +8,12 @@ from typing import Optional
 import typer
 
 from ..errors import InputError
+from ..escape import terminal
 from ..ingest import ingest as run_ingest
 from ..model import IngestResult
 from . import app
-from .common import Format, FormatOpt, QuietOpt, VerboseOpt, csv_text, emit, fmt_int, info, markdown_table, to_json
+from .common import (Format, FormatOpt, QuietOpt, VerboseOpt, csv_text, emit, fmt_int, info, markdown_table,
+                     refuse_overwrite, to_json)
 
 SUMMARY_FIELDS = ("registered", "ballots", "valid", "invalid", "blank")
 
@@ -28,6 +30,7 @@ def ingest_summary(result: IngestResult) -> dict:
         "rows_accepted": r.rows_accepted,
         "rows_quarantined": r.rows_quarantined,
         "rows_outside_selection": r.rows_outside_selection,
+        "rows_set_aside": r.rows_set_aside,
         "units": len(t.data),
         "expected_units": t.meta.expected_units,
         "candidates": [{"id": c.id, "name": c.name, "aliases": list(c.aliases)} for c in t.meta.candidates],
@@ -43,6 +46,9 @@ def render_table(result: IngestResult) -> str:
     lines = [f"{t.meta.source}: {t.meta.election or 'tally'} ({t.meta.unit_level})",
              f"rows read {fmt_int(r.rows_read)} = accepted {fmt_int(r.rows_accepted)} + quarantined "
              f"{fmt_int(r.rows_quarantined)}"]
+    if r.rows_set_aside:
+        lines.append(f"of the accepted, set aside as later rows of a duplicated key (first row kept): "
+                     f"{fmt_int(r.rows_set_aside)}")
     for reason, n in r.rows_outside_selection.items():
         lines.append(f"rows outside the profile's selection ({reason}): {fmt_int(n)}")
     totals = t.totals()
@@ -60,7 +66,7 @@ def render_table(result: IngestResult) -> str:
             lines.append(f"  [{f.severity}] {f.code}: {f.message}")
     for i in t.meta.inputs:
         lines.append(f"input {i.name or i.path}  sha256 {i.sha256}")
-    return "\n".join(lines) + "\n"
+    return terminal("\n".join(lines) + "\n")
 
 
 @app.command()
@@ -83,8 +89,12 @@ def ingest(
     """Read a tally file into a checked Tally; every row is accepted or quarantined with a reason."""
     if delimiter == "\\t":
         delimiter = "\t"
+    outputs = {"-o": out, "--errors": errors}
+    file_part = source.split("::", 1)[0] if "::" in source else source
+    refuse_overwrite(outputs, [file_part, map_file, source.split("::", 1)[1] if "::" in source else None])
     result = run_ingest(source, profile=profile, mapping=map_file, encoding=encoding, locale=locale,
                         delimiter=delimiter, header_row=header_row, sheet=sheet)
+    refuse_overwrite(outputs, [i.path for i in result.tally.meta.inputs])
     if errors is not None:
         rows = [[q.file, q.row, q.column, q.value, q.reason, q.hint, q.cells] for q in result.report.quarantine]
         errors.write_text(csv_text(["file", "row", "column", "value", "reason", "hint", "cells"], rows, add_bom),

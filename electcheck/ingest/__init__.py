@@ -21,6 +21,7 @@ from ..sources.mapping import Mapping, load_mapping
 from ..sources.readers import ReadOptions, read_table
 from .build import build_tally
 from .checks import grouping_findings, run_checks
+from .rules import limit_names, set_aside_duplicates
 
 __all__ = ["ingest", "load_tally"]
 
@@ -54,7 +55,8 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
 
         tally, n = load_bulletin(profile)
         report = IngestReport(source=source, rows_read=n, rows_accepted=n)
-        report.findings = run_checks(tally)
+        tally, early = _apply_rules(tally, report)
+        report.findings = early + run_checks(tally)
         return IngestResult(tally, report)
 
     if name is not None:
@@ -77,6 +79,11 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
     if isinstance(mapping, Mapping):
         m = mapping
     elif mapping is not None:
+        from .. import limits as _limits
+
+        if Path(mapping).exists():  # a missing one is said by load_mapping
+            with _limits.using(max_bytes=min(_limits.current().max_bytes, 16 << 20)):
+                _limits.check_regular_file(mapping, "mapping")  # never /dev/zero or a FIFO; a mapping is small
         m = load_mapping(mapping)
     else:
         m = None
@@ -104,14 +111,15 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
     report = IngestReport(source=name or m.source)
     report.quarantine.extend(raw.quarantine)
     tally, groupings = build_tally(raw, m, inputs, report)
+    tally, early = _apply_rules(tally, report)
     report.rows_read = raw.rows_read
-    report.rows_accepted = len(tally.data)
+    report.rows_accepted = len(tally.data) + report.rows_set_aside
     report.rows_quarantined = len(report.quarantine)
     report.check_balance()
     if name is None:
         tally.meta.source = m.source or Path(source).stem
     _set_leader(tally)
-    report.findings = grouping_findings(groupings, str(path)) + run_checks(tally)
+    report.findings = grouping_findings(groupings, str(path)) + early + run_checks(tally)
     if report.rows_read == 0:
         report.findings.insert(0, Finding(
             "no-data-rows", "warning", "No data rows",
@@ -125,6 +133,13 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
             evidence={"count": report.rows_quarantined,
                       "first": [q.to_dict() for q in report.quarantine[:5]]}))
     return IngestResult(tally, report)
+
+
+def _apply_rules(tally: Tally, report: IngestReport) -> tuple[Tally, list[Finding]]:
+    """The rules every source goes through (rules.py): duplicate keys set aside, long names cut."""
+    tally, dup, n_aside = set_aside_duplicates(tally)
+    report.rows_set_aside = n_aside
+    return tally, dup + limit_names(tally)
 
 
 def _needed_columns(m: Mapping, header: list[str]) -> list[str] | None:
@@ -161,8 +176,16 @@ def _set_leader(t: Tally) -> None:
 
 
 def _from_parquet(path: Path) -> IngestResult:
-    t = Tally.from_parquet(path)
+    from .. import limits as _limits
+
+    _limits.check_regular_file(path)
+    try:
+        t = Tally.from_parquet(path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise InputError(f"not readable as an electcheck Parquet tally ({type(e).__name__})", file=str(path),
+                         hint="Ingest the original file again, or pass a mapping with --map") from None
     n = len(t.data)
     report = IngestReport(source=t.meta.source, rows_read=n, rows_accepted=n)
-    report.findings = run_checks(t)
+    t, early = _apply_rules(t, report)
+    report.findings = early + run_checks(t)
     return IngestResult(t, report)

@@ -215,7 +215,8 @@ def duplicate_keys(t: Tally) -> list[Finding]:
             return []
     dup = ids.duplicated(keep=False).to_numpy()
     return _finding(t, dup, "duplicate-key", "error", "Duplicate unit keys",
-                    "{n} rows share their unit key with another row; comparisons use the first of each")
+                    "{n} rows share their unit key with another row; electcheck's rule (applied when a "
+                    "file is ingested) keeps the first row of each key and sets the others aside")
 
 
 def total_rows(t: Tally) -> list[Finding]:

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__ as VERSION
+from .. import limits as _limits
+from ..errors import InputError
 from . import adapters, charts
 from .config import AuditConfig
 
@@ -245,11 +247,16 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
             allc = []
             for fn in cfg.claim_files:
                 p = cfg.resolve_file(fn)
-                data = p.read_bytes()
+                data = _limits.read_bytes(p, what="claims file")
                 inputs.setdefault(str(p), {"source": "claims", "name": fn, "path": str(p),
                                            "sha256": hashlib.sha256(data).hexdigest(), "rows": None})
                 step(f"check claims in {fn}")
-                r = adapters.check_claims(data.decode("utf-8"), tallies)
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise InputError("cannot be read as UTF-8 text", file=fn,
+                                     row=data[: e.start].count(b"\n") + 1, hint="Save the file as UTF-8") from None
+                r = adapters.check_claims(text, tallies)
                 cl["files"].append({"file": fn, "summary": r.get("summary"), "claims": r.get("claims", [])})
                 allc += r.get("claims", [])
             if any(c.get("verdict") != "unverifiable" for c in allc):

@@ -63,23 +63,36 @@ class AuditConfig:
     forensics_label: str = ""
     tests: list[str] = field(default_factory=list)
     resamples: int = 200
-    calibration_sims: int = 20
+    calibration_sims: int = 200
     region_level: str | None = None
     seed: int = 20240728
     lead: str = ""
     #: where relative file names are looked up (the config's folder first)
     base_dir: str | None = None
     name: str = ""
+    #: set by verify: claims files are looked up only in base_dir and must resolve inside these folders
+    confine_to: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("base_dir", None)
+        d.pop("confine_to", None)
         return d
 
     def resolve_file(self, name: str) -> Path:
         """A claims/article file: absolute, or relative to the config's folder, then to
         $ELECTCHECK_DATA_DIR's parent, then to $ELECTCHECK_DATA_DIR itself."""
         p = Path(name)
+        if self.confine_to is not None:  # verify: nowhere but base_dir, and only inside the allowed folders
+            q = p if p.is_absolute() else Path(self.base_dir or ".") / p
+            roots = [Path(r).resolve() for r in self.confine_to]
+            rq = q.resolve()
+            if not any(rq == r or r in rq.parents for r in roots):
+                raise InputError(f"text file {name!r} is outside the report folder", file=name,
+                                 hint="verify reads nothing outside the report folder (see --allow-path)")
+            if not q.is_file():
+                raise InputError(f"text file not found: {name}", file=name)
+            return rq
         if p.is_absolute():
             if p.is_file():
                 return p
@@ -109,20 +122,77 @@ def _list(v: Any, what: str) -> list[str]:
     raise InputError(f"config: {what} must be a string or a list of strings")
 
 
-def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = "") -> AuditConfig:
-    known = {"title", "seed", "lead", "compare", "published", "claims", "forensics"}
-    unknown = sorted(set(data) - known)
+#: the config's schema: section → key → (types, description); checked before anything else
+_STR, _INT = (str,), (int,)
+SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "": {"title": (_STR, "a string"), "seed": (_INT, "a whole number"), "lead": (_STR, "a string"),
+         "compare": ((list, dict), "a table or a list of tables"), "published": ((dict, list, str), "a table"),
+         "claims": ((dict,), "a table"), "forensics": ((dict,), "a table")},
+    "compare": {"official": (_STR, "a source name"), "independent": (_STR, "a source name"),
+                "registered_from": (_STR, "a source name"), "label": (_STR, "a string"),
+                "level": (_STR, "a level name")},
+    "published": {"sources": ((str, list), "a source name or a list of them")},
+    "claims": {"files": ((str, list), "a file name or a list of them"),
+               "against": ((str, list), "a source name or a list of them")},
+    "forensics": {"source": (_STR, "a source name"), "label": (_STR, "a string"),
+                  "tests": ((str, list), "a test name or a list of them"), "resamples": (_INT, "a whole number"),
+                  "calibration_sims": (_INT, "a whole number"), "region_level": (_STR, "a level name")},
+}
+#: ranges of the numbers: key → (lowest, highest)
+RANGES = {"resamples": (1, 1_000_000), "calibration_sims": (0, 100_000), "seed": (0, 2**63 - 1)}
+MAX_TEXT = 10_000   # characters in any one string of the config
+MAX_ITEMS = 1_000   # entries in any list of the config
+
+
+def _check_value(where: str, key: str, value: Any, types: tuple[type, ...], what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, types):
+        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+        raise InputError(f"config: {where}{key} must be {what}, not {shown[:60]}",
+                         hint="Fix the config file (see 'electcheck audit --example venezuela-2024')")
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise InputError(f"config: {where}{key} is {len(value):,} characters long (at most {MAX_TEXT:,})")
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            raise InputError(f"config: {where}{key} has {len(value):,} entries (at most {MAX_ITEMS:,})")
+        for v in value:
+            if not isinstance(v, (str, dict)) or (isinstance(v, str) and len(v) > MAX_TEXT):
+                raise InputError(f"config: {where}{key} must hold strings, not {type(v).__name__}")
+    if key in RANGES and isinstance(value, int):
+        lo, hi = RANGES[key]
+        if not lo <= value <= hi:
+            raise InputError(f"config: {where}{key} must be between {lo:,} and {hi:,} (got {value})")
+
+
+def validate_config(data: Any) -> None:
+    """Check types and ranges of a parsed config against :data:`SCHEMA` (one line naming the first problem)."""
+    if not isinstance(data, dict):
+        raise InputError("config: must be a TOML table of settings")
+    known = SCHEMA[""]
+    unknown = sorted(set(data) - set(known))
     if unknown:
         raise InputError(f"config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    sub_known = {"compare": {"official", "independent", "registered_from", "label", "level"},
-                 "published": {"sources"}, "claims": {"files", "against"},
-                 "forensics": {"source", "label", "tests", "resamples", "calibration_sims", "region_level"}}
-    for sec, keys in sub_known.items():
-        tables = data.get(sec, [])
-        for tbl in (tables if isinstance(tables, list) else [tables]):
-            if isinstance(tbl, dict) and set(tbl) - keys:
-                raise InputError(f"config: unknown key(s) in [{sec}]: {', '.join(sorted(set(tbl) - keys))}; "
+    for key, value in data.items():
+        _check_value("", key, value, *known[key])
+    for sec, keys in SCHEMA.items():
+        if not sec or sec not in data:
+            continue
+        tables = data[sec]
+        if sec == "published" and not isinstance(tables, dict):
+            continue  # a bare list of sources
+        for n, tbl in enumerate(tables if isinstance(tables, list) else [tables], start=1):
+            label = f"[[{sec}]] #{n}" if isinstance(tables, list) else f"[{sec}]"
+            if not isinstance(tbl, dict):
+                raise InputError(f"config: {label} must be a table")
+            extra = sorted(set(tbl) - set(keys))
+            if extra:
+                raise InputError(f"config: unknown key(s) in [{sec}]: {', '.join(extra)}; "
                                  f"known: {', '.join(sorted(keys))}")
+            for key, value in tbl.items():
+                _check_value(f"{label} ", key, value, *keys[key])
+
+
+def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = "") -> AuditConfig:
+    validate_config(data)
     comps = []
     raw = data.get("compare", [])
     if isinstance(raw, dict):
@@ -145,7 +215,7 @@ def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = 
         forensics_label=str(fx.get("label", "")),
         tests=_list(fx.get("tests"), "forensics.tests") or (DEFAULT_TESTS if fx.get("source") else []),
         resamples=int(fx.get("resamples", 200)),
-        calibration_sims=int(fx.get("calibration_sims", 20)),
+        calibration_sims=int(fx.get("calibration_sims", 200)),
         region_level=fx.get("region_level"),
         seed=int(data.get("seed", 20240728)),
         lead=str(data.get("lead", "")),
@@ -160,14 +230,23 @@ def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = 
 
 
 def load_config(path: str | Path) -> AuditConfig:
+    return load_config_text(path)[0]
+
+
+def load_config_text(path: str | Path) -> tuple[AuditConfig, str]:
+    """The config and its text, read once (bounded: a config is never more than 16 MB)."""
+    from .. import limits as _limits
+
     p = Path(path)
+    with _limits.using(max_bytes=min(_limits.current().max_bytes, 16 << 20)):
+        text = _limits.read_text(p, what="config file")
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"config file not found: {path}", file=str(path)) from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"config is not valid TOML: {e}", file=str(path)) from None
-    return parse_config(data, base_dir=str(p.resolve().parent), name=p.stem)
+    except RecursionError:
+        raise InputError("config is nested too deeply", file=str(path)) from None
+    return parse_config(data, base_dir=str(p.resolve().parent), name=p.stem), text
 
 
 def example_names() -> list[str]:

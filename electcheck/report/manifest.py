@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -104,21 +104,6 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
     return manifest
 
 
-def _locate(i: dict) -> Path | None:
-    """The recorded path, or (report moved to another machine) the same name under $ELECTCHECK_DATA_DIR
-    or its parent folder."""
-    p = Path(i["path"])
-    if p.is_file():
-        return p
-    dd = os.environ.get("ELECTCHECK_DATA_DIR")
-    if dd:
-        for base in (Path(dd), Path(dd).parent):
-            q = base / i["name"]
-            if q.is_file():
-                return q
-    return None
-
-
 @dataclass
 class VerifyResult:
     ok: bool
@@ -132,31 +117,183 @@ class VerifyResult:
         return self.__dict__.copy()
 
 
-def verify(outdir: str | Path, progress: Callable[[str], None] | None = None) -> VerifyResult:
+# --- run.json: schema, confinement --------------------------------------------------------
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+MAX_RUN_JSON = 64 << 20
+
+
+def _bad(message: str, run_json: Path, hint: str | None = None):
+    from ..errors import InputError
+
+    return InputError(message, file=str(run_json),
+                      hint=hint or "verify a folder written by 'electcheck audit'; do not edit run.json")
+
+
+def validate_run_json(m: Any, run_json: Path) -> None:
+    """Types of every field verify uses (one line naming the first problem)."""
+    def need(cond: bool, what: str) -> None:
+        if not cond:
+            raise _bad(f"run.json: {what}", run_json)
+
+    need(isinstance(m, dict), "must be a JSON object")
+    for key in ("electcheck_version", "config", "seed", "inputs", "outputs"):
+        need(key in m, f"lacks the field {key!r}")
+    need(isinstance(m["electcheck_version"], str), "electcheck_version must be a string")
+    need(isinstance(m["seed"], int) and not isinstance(m["seed"], bool) and 0 <= m["seed"] < 2**63,
+         "seed must be a whole number ≥ 0")
+    c = m["config"]
+    need(isinstance(c, dict), "config must be an object")
+    need(isinstance(c.get("text"), str) or c.get("text") is None, "config.text must be a string")
+    need(isinstance(c.get("name", ""), str), "config.name must be a string")
+    need(c.get("base_dir") is None or isinstance(c.get("base_dir"), str), "config.base_dir must be a string")
+    need(isinstance(c.get("text"), str) or isinstance(c.get("name"), str) and c.get("name"),
+         "config needs its text (or its name)")
+    need(isinstance(m["inputs"], list) and len(m["inputs"]) <= 10_000, "inputs must be a list")
+    for n, i in enumerate(m["inputs"], start=1):
+        need(isinstance(i, dict), f"input #{n} must be an object")
+        for key in ("name", "source", "path", "sha256"):
+            need(isinstance(i.get(key), str), f"input #{n} lacks a text field {key!r}")
+        need(bool(_HEX64.match(i["sha256"])), f"input #{n} has no valid SHA-256")
+    need(isinstance(m["outputs"], dict) and len(m["outputs"]) <= 100_000, "outputs must be an object")
+    for rel, h in m["outputs"].items():
+        need(isinstance(h, str) and bool(_HEX64.match(h)), f"output {rel[:60]!r} has no valid SHA-256")
+    if "parameters" in m:
+        need(isinstance(m["parameters"], dict), "parameters must be an object")
+
+
+def _inside(p: Path, roots: list[Path]) -> bool:
+    try:
+        rp = p.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(rp == r or r in rp.parents for r in roots)
+
+
+def _is_builtin(name: str) -> bool:
+    from ..sources import registry
+
+    return name in registry.DATASETS
+
+
+def _source_paths(source: str, base: Path) -> list[Path]:
+    """The files a config source string names (none for a built-in dataset or profile name)."""
+    if _is_builtin(source):
+        return []
+    parts = source.split("::", 1)
+    out = [parts[0]]
+    if len(parts) == 2 and parts[1].lower().endswith(".toml"):
+        out.append(parts[1])
+    return [Path(x) if Path(x).is_absolute() else base / x for x in out]
+
+
+def confine(m: dict, out: Path, allow: list[Path] | None = None) -> tuple[Path, list[Path]]:
+    """Check that every path in run.json stays inside the report folder (or a folder the user allowed).
+
+    Returns the folder to resolve the config's relative names in, and the allowed roots. Raises
+    (reading nothing) on the first path outside.
+    """
+    run_json = out / RUN_JSON
+    roots = [out.resolve()] + [Path(a).resolve() for a in (allow or [])]
+    where = "the report folder" + (" or the folders given with --allow-path" if allow else "")
+    hint = f"verify reads nothing outside {where}; if you trust that file, pass --allow-path FOLDER"
+
+    def refuse(what: str, path: str):
+        return _bad(f"run.json: {what} {path[:120]!r} is outside {where}", run_json, hint)
+
+    c = m["config"]
+    base = out.resolve()
+    if c.get("base_dir") and _inside(Path(c["base_dir"]), roots):
+        base = Path(c["base_dir"]).resolve()
+    if not c.get("text"):
+        cfg_file = base / f"{c['name']}.toml"
+        if not _inside(cfg_file, roots) or "/" in c["name"] or "\\" in c["name"]:
+            raise refuse("config file", str(cfg_file))
+    for i in m["inputs"]:
+        if _is_builtin(i["source"]):
+            continue  # found again through the dataset registry, never through the recorded path
+        if not _inside(Path(i["path"]), roots):
+            raise refuse(f"input {i['name'][:60]!r} has the path", i["path"])
+    for rel in m["outputs"]:
+        if Path(rel).is_absolute() or ".." in Path(rel).parts or not _inside(out / rel, roots[:1]):
+            raise refuse("output", rel)
+    if c.get("text"):
+        import tomllib
+
+        try:
+            data = tomllib.loads(c["text"])
+        except (tomllib.TOMLDecodeError, RecursionError) as e:
+            raise _bad(f"run.json: the recorded config is not valid TOML ({str(e)[:80]})", run_json) from None
+        from .config import parse_config
+
+        cfg = parse_config(data, base_dir=str(base), name=c.get("name", ""))
+        sources = [x for spec in cfg.compare for x in (spec.official, spec.independent, spec.registered_from) if x]
+        sources += list(cfg.published) + list(cfg.claims_against)
+        sources += [cfg.forensics_source] if cfg.forensics_source else []
+        for src in sources:
+            for p in _source_paths(src, base):
+                if not _inside(p, roots):
+                    raise refuse("source", src)
+        for fn in cfg.claim_files:
+            p = Path(fn) if Path(fn).is_absolute() else base / fn
+            if not _inside(p, roots):
+                raise refuse("claims file", fn)
+    return base, roots
+
+
+def _locate(i: dict, roots: list[Path]) -> Path | None:
+    """An input's file: a built-in dataset through the registry, anything else at its (confined) path."""
+    from ..sources import registry
+
+    if _is_builtin(i["source"]):
+        return registry.local_path(registry.DATASETS[i["source"]].file)
+    p = Path(i["path"])
+    return p if p.is_file() and _inside(p, roots) else None
+
+
+def verify(outdir: str | Path, progress: Callable[[str], None] | None = None,
+           allow_paths: list[str | Path] | None = None) -> VerifyResult:
+    """Re-run the audit recorded in ``outdir/run.json`` and compare every output.
+
+    Confined: run.json is checked against its schema, and every path in it must resolve (symlinks
+    followed) inside ``outdir`` (or a folder in ``allow_paths``) or name a built-in dataset; anything
+    else is refused before a single input is read.
+    """
+    from .. import limits as _limits
     from ..errors import InputError
     from .audit import run_audit
-    from .config import load_config, parse_config
+    from .config import parse_config
 
     out = Path(outdir)
+    run_json = out / RUN_JSON
+    if not run_json.exists():
+        raise InputError(f"no {RUN_JSON} in {outdir}", file=str(run_json),
+                         hint="verify a folder written by 'electcheck audit'")
+    if not _inside(run_json, [out.resolve()]):
+        raise _bad("run.json is a link to a file outside the report folder", run_json)
+    with _limits.using(max_bytes=min(_limits.current().max_bytes, MAX_RUN_JSON)):
+        text = _limits.read_text(run_json, what="run.json")
     try:
-        m = json.loads((out / RUN_JSON).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"no {RUN_JSON} in {outdir}", file=str(out / RUN_JSON),
-                         hint="verify a folder written by 'electcheck audit'") from None
+        m = json.loads(text)
+    except (ValueError, RecursionError) as e:
+        raise _bad(f"run.json is not valid JSON ({str(e)[:80]})", run_json) from None
+    validate_run_json(m, run_json)
+    base, roots = confine(m, out, [Path(a) for a in (allow_paths or [])])
+
     res = VerifyResult(ok=True)
     if m.get("electcheck_version") != VERSION:
         res.version_note = f"report made with electcheck {m.get('electcheck_version')}, this is {VERSION}"
-    for i in m.get("inputs", []):
-        p = _locate(i)
+    for i in m["inputs"]:
+        p = _locate(i, roots)
         if p is None:
             res.missing_inputs.append(i["name"])
             continue
-        h = _sha(p.read_bytes())
+        h = _sha(_limits.read_bytes(p, what="input"))
         if h != i["sha256"]:
             res.changed_inputs.append({"name": i["name"], "path": i["path"], "expected": i["sha256"], "found": h})
-    for rel, h in m.get("outputs", {}).items():
+    for rel, h in m["outputs"].items():
         f = out / rel
-        if not f.is_file() or _sha(f.read_bytes()) != h:
+        if not f.is_file() or _sha(_limits.read_bytes(f, what="output")) != h:
             res.edited_outputs.append(rel)
     if res.changed_inputs or res.missing_inputs:
         res.ok = False
@@ -165,13 +302,17 @@ def verify(outdir: str | Path, progress: Callable[[str], None] | None = None) ->
     if c.get("text"):
         import tomllib
 
-        cfg = parse_config(tomllib.loads(c["text"]), base_dir=c.get("base_dir"), name=c.get("name", ""))
+        cfg = parse_config(tomllib.loads(c["text"]), base_dir=str(base), name=c.get("name", ""))
     else:
-        cfg = load_config(Path(c["base_dir"]) / f"{c['name']}.toml")
+        from .config import load_config
+
+        cfg = load_config(base / f"{c['name']}.toml")
+        cfg.base_dir = str(base)
+    cfg.confine_to = [str(r) for r in roots]
     audit = run_audit(cfg, seed=m["seed"], progress=progress)
     files = build_files(audit)
     new = {rel: _sha(b) for rel, b in files.items()}
-    old = m.get("outputs", {})
+    old = m["outputs"]
     res.changed_outputs = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
     res.ok = not (res.changed_outputs or res.edited_outputs)
     return res

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from ..escape import markdown
 from .html import _num
 
 
 def _cell(v: Any) -> str:
-    s = _num(v) if not isinstance(v, str) else v
-    return s.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    """A table cell: every value goes through escape.markdown (no HTML, link or image from data)."""
+    return markdown(_num(v) if not isinstance(v, str) else v)
+
+
+def _slug(slug: str) -> str:
+    """A chart's file stem, reduced to characters that are safe in a link target."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", str(slug)).lstrip(".") or "chart"
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -23,7 +30,7 @@ def _p(v: Any) -> str:
 
 
 def _text(s: Any) -> str:
-    return str(s).replace("<", "&lt;").replace(">", "&gt;")
+    return markdown("" if s is None else s)
 
 
 def render_markdown(audit) -> str:
@@ -38,7 +45,8 @@ def render_markdown(audit) -> str:
             L.append(f"- **The {k} section is not available:** {_text(s.get('reason'))}")
     L.append("")
     for c in audit.charts:
-        L += [f"![{_text(c.alt)}](charts/{c.slug}.png)", "", f"*{_text(c.subtitle)}* Data: `charts/{c.slug}.csv`.", ""]
+        L += [f"![{_text(c.alt)}](charts/{_slug(c.slug)}.png)", "",
+              f"*{_text(c.subtitle)}* Data: `charts/{_slug(c.slug)}.csv`.", ""]
     cl = d["sections"].get("claims")
     if cl and cl.get("available"):
         L += ["## Claims checked", ""]

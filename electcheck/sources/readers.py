@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import hashlib
 import io
 import zlib
@@ -21,15 +22,17 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .. import limits as _limits
 from ..errors import InputError
+from ..limits import Limits
 from ..model import QuarantinedRow
 
-#: Largest decompressed size we accept from a gzip file (protects against bombs).
-MAX_DECOMPRESSED = 4 << 30
-#: Longest line we accept in a text file.
-MAX_LINE = 64 << 20
+#: Default limits (the ones in force come from :func:`electcheck.limits.current`).
+MAX_DECOMPRESSED = Limits.max_bytes
+MAX_LINE = Limits.max_line
 DELIMITERS = [",", ";", "\t", "|"]
 
 
@@ -44,6 +47,8 @@ class ReadOptions:
     #: optional: given the CSV header, the columns actually needed (None = all). Large
     #: CSV files are then converted only for those columns (ingest passes the mapping's).
     select_columns: Callable[[list[str]], list[str] | None] | None = None
+    #: limits on this read (None = :func:`electcheck.limits.current`)
+    limits: Limits | None = None
 
 
 @dataclass
@@ -79,41 +84,123 @@ def sniff_format(head: bytes, path: Path) -> str:
     return "csv"
 
 
-def _read_bytes(path: Path) -> tuple[bytes, str]:
-    """The file's bytes (decompressed when gzip) and the SHA-256 of the bytes on disk."""
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if raw[:2] == b"\x1f\x8b":
-        parts: list[bytes] = []
-        size, rest = 0, raw
-        while rest:
-            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+class _Guard:
+    """Watches the bytes of a read go by and refuses as soon as a limit is crossed.
+
+    Counts bytes (after decompression), line breaks (rows) and the length of the
+    current line, so that a gzip bomb, a file of millions of rows or a line with no
+    end is refused within one chunk of crossing the limit, with flat memory.
+    """
+
+    #: lines above the header allowed on top of the row limit before the early refusal
+    SLACK = 1000
+
+    def __init__(self, file: str, lim: Limits):
+        self.file, self.lim = file, lim
+        self.size = 0
+        self.newlines = 0
+        self.run = 0          # bytes since the last line break
+        self.last = b""
+
+    def feed(self, piece: bytes) -> None:
+        n = len(piece)
+        if not n:
+            return
+        lim = self.lim
+        self.size += n
+        if self.size > lim.max_bytes:
+            raise _limits.refuse("max_bytes", "the file holds (or expands to) more bytes than the byte limit",
+                                 file=self.file, limit=lim.max_bytes)
+        k = piece.count(b"\n")
+        if k:
+            first, last = piece.find(b"\n"), piece.rfind(b"\n")
+            longest = self.run + first
+            if last - first - 1 > lim.max_line:  # inner lines: only measured when one could be too long
+                longest = max(longest, max(len(x) for x in piece[first + 1:last].split(b"\n")))
+            if longest > lim.max_line:
+                raise self._long_line()
+            self.run = n - last - 1
+            self.newlines += k
+            if self.newlines > lim.max_rows + self.SLACK:
+                raise _limits.refuse("max_rows", f"the file has more than {lim.max_rows:,} rows", file=self.file,
+                                     limit=lim.max_rows)
+        else:
+            self.run += n
+            if self.run > lim.max_line:
+                raise self._long_line()
+        self.last = piece[-1:]
+
+    def _long_line(self) -> InputError:
+        return _limits.refuse("max_line", "a line is longer than the line limit; this does not look like a "
+                              "tally file", file=self.file, row=self.newlines + 1, limit=self.lim.max_line)
+
+
+def _chunks(path: Path, guard: _Guard | None, sha=None, chunk: int = 1 << 20):
+    """The file's bytes in pieces, decompressed when gzip (concatenated members too), each piece
+    shown to ``guard`` before it is yielded; ``sha`` is updated with the bytes on disk."""
+    with open(path, "rb") as f:
+        first = f.read(chunk)
+        if sha is not None:
+            sha.update(first)
+        if first[:2] != b"\x1f\x8b":
+            piece = first
+            while piece:
+                if guard is not None:
+                    guard.feed(piece)
+                yield piece
+                piece = f.read(chunk)
+                if sha is not None:
+                    sha.update(piece)
+            return
+        def more() -> bytes:
+            piece = f.read(chunk)
+            if sha is not None:
+                sha.update(piece)
+            return piece
+
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        buf = first
+        while True:
+            if not buf:
+                buf = more()
+                if not buf:
+                    raise InputError("damaged gzip file (it ends before the compressed data does)",
+                                     file=str(path), hint="Download or copy the file again")
             try:
-                part = d.decompress(rest, MAX_DECOMPRESSED + 1 - size)
+                out = d.decompress(buf, chunk)
             except zlib.error as e:
                 raise InputError(f"damaged gzip file ({e})", file=str(path),
                                  hint="Download or copy the file again") from None
-            size += len(part)
-            parts.append(part)
-            if size > MAX_DECOMPRESSED:
-                raise InputError("gzip file expands to more than 4 GB", file=str(path),
-                                 hint="Decompress it yourself and pass the CSV") from None
-            if not d.eof:
-                raise InputError("damaged gzip file (it ends before the compressed data does)",
-                                 file=str(path), hint="Download or copy the file again") from None
-            rest = d.unused_data  # concatenated gzip members
-            if not rest.strip(b"\x00"):
-                break  # trailing zero padding
-        return (parts[0] if len(parts) == 1 else b"".join(parts)), digest
-    return raw, digest
+            buf = d.unconsumed_tail
+            if out:
+                if guard is not None:
+                    guard.feed(out)
+                yield out
+            if d.eof:  # end of a member: another member follows, or zero padding, or the end
+                rest = d.unused_data + buf
+                while not rest.strip(b"\x00"):
+                    rest = more()
+                    if not rest:
+                        return
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                buf = rest
+
+
+def _read_bytes(path: Path, lim: Limits | None = None, guard: _Guard | None = None) -> tuple[bytes, str]:
+    """The file's bytes (decompressed when gzip) and the SHA-256 of the bytes on disk, within the limits."""
+    lim = lim or _limits.current()
+    guard = guard or _Guard(str(path), lim)
+    sha = hashlib.sha256()
+    parts = list(_chunks(path, guard, sha))
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    return data, sha.hexdigest()
 
 
 def detect_encoding(data: bytes) -> str:
     """utf-8-sig when a BOM is present, utf-8 when it decodes, else cp1252 / latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+    bom = _bom_encoding(data[:4])
+    if bom is not None:
+        return bom
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -158,14 +245,27 @@ def detect_delimiter(text_head: str) -> str:
 # --- readers ---------------------------------------------------------------------
 
 def read_table(path: str | Path, options: ReadOptions | None = None) -> RawTable:
-    """Read ``path`` into a RawTable, detecting what ``options`` leave as auto."""
+    """Read ``path`` into a RawTable, detecting what ``options`` leave as auto.
+
+    Every read is bounded by ``options.limits`` (default: :func:`electcheck.limits.current`):
+    non-regular files (devices, FIFOs) are refused, ``-`` reads standard input.
+    """
     opts = options or ReadOptions()
+    lim = opts.limits or _limits.current()
+    if str(path) == "-":
+        with _limits.using(lim):
+            spooled = _limits.spool_stdin()
+        try:
+            raw = read_table(spooled, dataclasses.replace(opts, limits=lim))
+        finally:
+            spooled.unlink(missing_ok=True)
+        raw.file = "-"
+        for q in raw.quarantine:
+            q.file = "-"
+        return raw
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", file=str(p), hint="Check the path, or use a built-in dataset name "
-                         "(electcheck data list)")
-    if p.is_dir():
-        raise InputError("this is a folder, not a file", file=str(p))
+    with _limits.using(lim):
+        _limits.check_regular_file(p)
     with open(p, "rb") as f:
         head = f.read(8)
     fmt = opts.format if opts.format != "auto" else None
@@ -177,13 +277,100 @@ def read_table(path: str | Path, options: ReadOptions | None = None) -> RawTable
     if fmt == "xls":
         raise InputError("this is an old Excel .xls workbook, not a CSV or XLSX file", file=str(p),
                          hint="Open it in a spreadsheet and save it as .xlsx or CSV (UTF-8)")
-    if fmt == "xlsx":
-        return _read_xlsx(p, opts)
-    if fmt == "parquet":
-        return _from_frame(p, pd.read_parquet(p), "parquet")
-    if fmt == "json":
-        return _read_json(p)
-    return _read_csv(p, opts)
+    opts = dataclasses.replace(opts, limits=lim)
+    try:
+        if fmt == "xlsx":
+            raw = _read_xlsx(p, opts)
+        elif fmt == "parquet":
+            raw = _read_parquet(p, lim)
+        elif fmt == "json":
+            raw = _read_json(p, lim)
+        else:
+            raw = _read_csv(p, opts)
+    except RecursionError:
+        raise InputError("the file is nested too deeply to read", file=str(p),
+                         hint="Pass a flat table: CSV, XLSX, JSON records or Parquet") from None
+    check_table(raw, lim)
+    return raw
+
+
+def check_table(raw: RawTable, lim: Limits | None = None) -> None:
+    """Columns, rows and cell length of a table read, against the limits (refuses with the first offender)."""
+    lim = lim or _limits.current()
+    if len(raw.header) > lim.max_columns:
+        raise _limits.refuse("max_columns", f"the table has {len(raw.header):,} columns", file=raw.file,
+                             limit=lim.max_columns)
+    if raw.rows_read > lim.max_rows:
+        raise _limits.refuse("max_rows", f"the table has {raw.rows_read:,} rows", file=raw.file,
+                             limit=lim.max_rows)
+    for h in raw.header:
+        if len(h) > lim.max_cell:
+            raise _limits.refuse("max_cell", f"a column name is {len(h):,} characters long", file=raw.file,
+                                 row=1, value=h[:40], limit=lim.max_cell)
+    for col in raw.cells.columns:
+        s = raw.cells[col]
+        arr = _arrow_of(s)
+        if arr is None:
+            try:
+                lens = s.str.len()
+            except AttributeError:  # not text (an all-empty column): measure it as text
+                lens = s.astype("string").str.len()
+            longest = lens.max(skipna=True) if len(lens) else None
+            if longest is None or pd.isna(longest) or int(longest) <= lim.max_cell:
+                continue
+            i = int(np.flatnonzero((lens > lim.max_cell).fillna(False).to_numpy(dtype=bool))[0])
+        else:
+            blen = pc.max(pc.binary_length(arr)).as_py()
+            if blen is None or blen <= lim.max_cell:  # bytes >= characters: nothing can be too long
+                continue
+            ulen = pc.utf8_length(arr)
+            too = pc.fill_null(pc.greater(ulen, lim.max_cell), False)
+            hits = pc.indices_nonzero(too) if hasattr(pc, "indices_nonzero") else None
+            if hits is None or len(hits) == 0:
+                continue
+            i = hits[0].as_py()
+        value = str(s.iat[i])
+        row = int(raw.row_numbers[i]) if i < len(raw.row_numbers) else None
+        raise _limits.refuse("max_cell", f"a cell is {len(value):,} characters long", file=raw.file, row=row,
+                             column=str(col), value=value[:40], limit=lim.max_cell)
+
+
+def _arrow_of(s: pd.Series):
+    """The Arrow array behind a pyarrow-backed string Series (None for others)."""
+    dt = s.dtype
+    if isinstance(dt, pd.StringDtype) and dt.storage == "pyarrow":
+        try:
+            return pa.chunked_array(s.array._pa_array) if hasattr(s.array, "_pa_array") else None
+        except Exception:  # noqa: BLE001 - pandas internals vary: fall back to the pandas path
+            return None
+    if isinstance(dt, pd.ArrowDtype):
+        return s.array._pa_array if hasattr(s.array, "_pa_array") else None
+    return None
+
+
+def _read_parquet(p: Path, lim: Limits) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(p).metadata
+    except Exception as e:  # noqa: BLE001 - any damage: one line
+        raise InputError(f"not readable as Parquet ({type(e).__name__})", file=str(p),
+                         hint="Write the file again, or pass it as CSV") from None
+    if meta.num_columns > lim.max_columns:
+        raise _limits.refuse("max_columns", f"the table has {meta.num_columns:,} columns", file=str(p),
+                             limit=lim.max_columns)
+    if meta.num_rows > lim.max_rows:
+        raise _limits.refuse("max_rows", f"the table has {meta.num_rows:,} rows", file=str(p), limit=lim.max_rows)
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > lim.max_bytes:
+        raise _limits.refuse("max_bytes", f"the table expands to {size:,} bytes", file=str(p),
+                             limit=lim.max_bytes)
+    try:
+        df = pd.read_parquet(p)
+    except Exception as e:  # noqa: BLE001
+        raise InputError(f"not readable as Parquet ({type(e).__name__})", file=str(p),
+                         hint="Write the file again, or pass it as CSV") from None
+    return _from_frame(p, df, "parquet")
 
 
 def _from_frame(p: Path, df: pd.DataFrame, fmt: str, first_row: int = 2) -> RawTable:
@@ -198,26 +385,76 @@ def _cell_text(v) -> str | None:
         return None
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10 ** 4000:
+        return "9" * 4000  # a number too long to be a count (Python would refuse to print it)
+    if isinstance(v, (dict, list)):
+        return str(v)[:1_000_000]
     return str(v)
 
 
-def _read_json(p: Path) -> RawTable:
-    data, digest = _read_bytes(p)
-    text = data.decode(detect_encoding(data))
+def _read_json(p: Path, lim: Limits | None = None) -> RawTable:
+    import json
+
+    lim = lim or _limits.current()
+    data, digest = _read_bytes(p, lim)
+    enc = detect_encoding(data)
     try:
-        lines = text.lstrip().startswith("{") and "\n{" in text
-        df = pd.read_json(io.StringIO(text), lines=lines, dtype=False)
-    except ValueError as e:
-        raise InputError(f"not readable as JSON records ({str(e).splitlines()[0]})", file=str(p),
-                         hint="Give a JSON array of objects, or one object per line") from None
+        text = data.decode(enc).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        raise InputError("not readable as text", file=str(p), hint="Save the JSON as UTF-8") from None
+    del data
+    bad = InputError("not readable as JSON records", file=str(p),
+                     hint="Give a JSON array of objects, or one object per line")
+    try:
+        stripped = text.lstrip()
+        if stripped.startswith("{") and "\n{" in text:  # one object per line
+            records = [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+        else:
+            records = json.loads(text)
+            if isinstance(records, dict):  # {"col": [...]} or {"col": {"0": v}} (pandas' orient=columns)
+                cols = records
+                if not all(isinstance(v, (list, dict)) for v in cols.values()):
+                    records = [cols]
+                else:
+                    records = pd.DataFrame(cols).to_dict("records")
+    except (ValueError, TypeError) as e:
+        msg = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+        raise InputError(f"{bad.message} ({msg})", file=str(p), hint=bad.hint) from None
+    del text
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise bad
+    if len(records) > lim.max_rows:
+        raise _limits.refuse("max_rows", f"the file has {len(records):,} records", file=str(p),
+                             limit=lim.max_rows)
+    columns: dict[str, None] = {}
+    for r in records:
+        for k in r:
+            if k not in columns:
+                columns[k] = None
+                if len(columns) > lim.max_columns:
+                    raise _limits.refuse("max_columns", "the records have more distinct fields than the "
+                                         "column limit", file=str(p), limit=lim.max_columns)
+    df = pd.DataFrame.from_records(records, columns=list(columns)) if records else pd.DataFrame()
     raw = _from_frame(p, df, "json", first_row=1)
     raw.sha256 = digest
     return raw
 
 
 def _read_xlsx(p: Path, opts: ReadOptions) -> RawTable:
+    import zipfile
+
     import openpyxl
 
+    lim = opts.limits or _limits.current()
+    try:
+        with zipfile.ZipFile(p) as z:
+            expanded = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"not readable as an XLSX workbook ({type(e).__name__})", file=str(p),
+                         hint="Open it in a spreadsheet and save it again as .xlsx or CSV") from None
+    if expanded > lim.max_bytes:
+        raise _limits.refuse("max_bytes", f"the workbook expands to {expanded:,} bytes", file=str(p),
+                             limit=lim.max_bytes)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:
@@ -230,11 +467,11 @@ def _read_xlsx(p: Path, opts: ReadOptions) -> RawTable:
                 raise InputError(f"no sheet named {opts.sheet!r}", file=str(p),
                                  hint=f"Sheets in this workbook: {', '.join(names)}")
             ws = wb[opts.sheet]
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = _sheet_rows(ws, p, lim)
         else:
             rows, first_with_data = [], None
             for name in names:  # the first sheet that holds a table (else the first with data)
-                rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+                rows = _sheet_rows(wb[name], p, lim)
                 wide = sum(1 for r in rows if sum(v is not None for v in r) >= 2)
                 if wide >= 2:
                     break
@@ -247,6 +484,23 @@ def _read_xlsx(p: Path, opts: ReadOptions) -> RawTable:
     text_rows = [[_cell_text(v) for v in r] for r in rows]
     hdr = opts.header_row or guess_header_row(text_rows) + 1
     return _rows_to_table(p, text_rows, hdr, "xlsx")
+
+
+def _sheet_rows(ws, p: Path, lim: Limits) -> list[list]:
+    """A sheet's rows (trailing empty cells dropped), refused past the row, column or cell limits."""
+    rows = []
+    for n, r in enumerate(ws.iter_rows(values_only=True), start=1):
+        r = list(r)
+        while r and r[-1] is None:
+            r.pop()
+        if len(r) > lim.max_columns:
+            raise _limits.refuse("max_columns", f"row {n} of sheet {ws.title!r} has {len(r):,} cells", file=str(p),
+                                 row=n, limit=lim.max_columns)
+        if n > lim.max_rows + _Guard.SLACK:
+            raise _limits.refuse("max_rows", f"sheet {ws.title!r} has more than {lim.max_rows:,} rows",
+                                 file=str(p), limit=lim.max_rows)
+        rows.append(r)
+    return rows
 
 
 def guess_header_row(rows: list[list[str | None]], limit: int = 30) -> int:
@@ -338,7 +592,10 @@ class _Stream:
     RAW_CHUNK = 1 << 20     # bytes read from a plain file at a time
     LIMIT = 1 << 30         # larger decompressed files are left to the careful reader
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lim: Limits | None = None):
+        self.guard = _Guard(str(path), lim or _limits.current())
+        #: a limit crossed while Arrow was reading (raised again by the caller)
+        self.refusal: InputError | None = None
         self.sha = hashlib.sha256()
         with open(path, "rb") as f:
             magic = f.read(2)
@@ -372,6 +629,11 @@ class _Stream:
         if not piece:
             self._eof = True
             return piece
+        try:
+            self.guard.feed(piece)
+        except InputError as e:
+            self.refusal = e
+            raise
         self.size += len(piece)
         if self.size > self.LIMIT:
             raise _Fallback("very large file")
@@ -448,8 +710,9 @@ def _read_csv_streaming(p: Path, opts: ReadOptions) -> RawTable | None:
     enc = opts.encoding.lower().replace("_", "-")
     if enc not in ("auto", "utf-8", "utf8", "utf-8-sig"):
         return None
+    lim = opts.limits or _limits.current()
     try:
-        stream = _Stream(p)
+        stream = _Stream(p, lim)
     except OSError:
         return None
     with stream:
@@ -464,6 +727,7 @@ def _read_csv_streaming(p: Path, opts: ReadOptions) -> RawTable | None:
         delimiter, header_row = _text_options(text_head, opts)
         if head.count(b"\n") < header_row:
             return None  # the header line is not within the first 64 KB
+        _check_header_width(p, head, delimiter, header_row, lim)
         types = _all_strings(head, delimiter, header_row)
         include = _include_columns(types, opts.select_columns)
         lines = head.split(b"\n")
@@ -479,6 +743,8 @@ def _read_csv_streaming(p: Path, opts: ReadOptions) -> RawTable | None:
             table = _read_arrow(stream, delimiter, header_row, block, types, include, opts.na_values, on_invalid)
             stream.finish()
         except Exception:  # noqa: BLE001 - any trouble: the careful reader explains it
+            if stream.refusal is not None:  # a limit crossed: refuse now, do not read again
+                raise stream.refusal from None
             return None
         n = table.num_rows
         lines_total = stream.newlines + (1 if stream.size and stream.last not in (b"\n", b"\r") else 0)
@@ -494,7 +760,10 @@ def _text_options(text_head: str, opts: ReadOptions) -> tuple[str, int]:
     """Delimiter and header row: given, or sniffed from the first 64 KB of text."""
     delimiter = detect_delimiter(text_head) if opts.delimiter == "auto" else opts.delimiter
     if opts.header_row is None:
-        head_rows = list(csv.reader(io.StringIO("\n".join(text_head.splitlines()[:40])), delimiter=delimiter))
+        try:
+            head_rows = list(csv.reader(io.StringIO("\n".join(text_head.splitlines()[:40])), delimiter=delimiter))
+        except csv.Error:  # a stray NUL or carriage return: line by line
+            head_rows = [_split_line(ln, delimiter) for ln in text_head.splitlines()[:40]]
         header_row = guess_header_row([[c or None for c in r] for r in head_rows]) + 1
     else:
         header_row = opts.header_row
@@ -512,17 +781,43 @@ def _to_cells(table: pa.Table) -> tuple[list[str], pd.DataFrame]:
 
 def _read_csv_careful(p: Path, opts: ReadOptions) -> RawTable:
     """The whole file in memory: handles every layout, encoding and damage, with row numbers."""
-    data, digest = _read_bytes(p)
+    lim = opts.limits or _limits.current()
+    forced = opts.encoding.lower().replace("_", "-") not in ("auto", "")
+    # a UTF-16/32 file has NUL bytes in every line: its own line counting, after decoding
+    wide = forced and _is_wide(opts.encoding)
+    with open(p, "rb") as f:
+        start = f.read(4)
+    if start[:2] != b"\x1f\x8b" and _bom_encoding(start) in ("utf-16", "utf-32"):
+        wide = True
+    guard = _Guard(str(p), lim if not wide else dataclasses.replace(lim, max_line=lim.max_bytes))
+    data, digest = _read_bytes(p, lim, guard)
     if not data[:65536].strip() and not data.strip():
         raise InputError("the file is empty", file=str(p), hint="Check that this is the file you meant")
-    if _looks_binary(data):
-        raise InputError("this is not a text table (it contains binary data)", file=str(p),
-                         hint="Pass a CSV, TSV, XLSX, JSON or Parquet file")
-    encoding = detect_encoding(data) if opts.encoding == "auto" else opts.encoding
+    bom = _bom_encoding(data[:4])
+    if forced:
+        encoding = opts.encoding
+    elif bom is not None:
+        encoding = bom
+    else:
+        if _looks_binary(data):
+            raise InputError("this is not a text table (it contains binary data)", file=str(p),
+                             hint="Pass a CSV, TSV, XLSX, JSON or Parquet file (or give its --encoding, "
+                                  "e.g. utf-16)")
+        encoding = detect_encoding(data)
     buf, text_head = _as_utf8(p, data, encoding)
+    del data
+    if wide or forced:
+        if b"\x00" in buf[:65536]:
+            raise InputError(f"this is not a text table in {encoding} (it contains NUL characters)", file=str(p),
+                             hint="Check --encoding, or leave it out to detect it")
+        if wide:  # the byte counts above were of the wide encoding: measure lines again as UTF-8
+            g = _Guard(str(p), dataclasses.replace(lim, max_bytes=max(lim.max_bytes, len(buf))))
+            for i in range(0, len(buf), 1 << 24):
+                g.feed(buf[i:i + (1 << 24)])
     longest = max((len(x) for x in buf[: 4 << 20].split(b"\n", 1000)[:1000]), default=0)
     delimiter, header_row = _text_options(text_head, opts)
-    table, bad = _arrow_parse(p, buf, delimiter, header_row, longest, opts.na_values, opts.select_columns)
+    _check_header_width(p, buf, delimiter, header_row, lim)
+    table, bad = _arrow_parse(p, buf, delimiter, header_row, longest, opts.na_values, opts.select_columns, lim)
     header, cells = _to_cells(table)
     if bad:
         bad = _locate_bad_rows(buf, header_row, bad)
@@ -532,6 +827,50 @@ def _read_csv_careful(p: Path, opts: ReadOptions) -> RawTable:
                                  "or quote)", txt[:2000])
                   for line, txt, reason in bad]
     return RawTable(str(p), header, cells, numbers, quarantine, encoding, delimiter, "csv", digest)
+
+
+_BOMS = [(b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+
+
+def _bom_encoding(start: bytes) -> str | None:
+    """The encoding a byte-order mark announces (UTF-32 checked before UTF-16: FF FE 00 00)."""
+    for bom, enc in _BOMS:
+        if start.startswith(bom):
+            return enc
+    return None
+
+
+def _is_wide(encoding: str) -> bool:
+    e = encoding.lower().replace("_", "-")
+    return e.startswith(("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4"))
+
+
+def _header_line(buf: bytes, header_row: int) -> bytes:
+    """The raw bytes of line ``header_row`` (1-based), without copying the rest of the file."""
+    start = 0
+    for _ in range(header_row - 1):
+        nxt = buf.find(b"\n", start)
+        if nxt < 0:
+            return b""
+        start = nxt + 1
+    end = buf.find(b"\n", start)
+    return buf[start:] if end < 0 else buf[start:end]
+
+
+def _check_header_width(p: Path, buf: bytes, delimiter: str, header_row: int, lim: Limits) -> None:
+    """Refuse a header wider than the column limit, on the raw line, before any CSV engine sees it."""
+    line = _header_line(buf, header_row)
+    d = delimiter.encode("utf-8")
+    upper = line.count(d) + 1
+    if upper <= lim.max_columns:
+        return
+    n = upper
+    if b'"' in line:  # quoted delimiters are not columns: count exactly
+        n = len(_split_line(line.decode("utf-8", errors="replace").rstrip("\r"), delimiter))
+    if n > lim.max_columns:
+        raise _limits.refuse("max_columns", f"the header has {n:,} columns", file=str(p), row=header_row,
+                             limit=lim.max_columns)
 
 
 def _as_utf8(p: Path, data: bytes, encoding: str) -> tuple[bytes, str]:
@@ -586,7 +925,7 @@ def _read_arrow(source, delimiter: str, header_row: int, block_size: int, types:
 
 
 def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: int,
-                 na_values: tuple[str, ...] = (), select_columns=None):
+                 na_values: tuple[str, ...] = (), select_columns=None, lim: Limits | None = None):
     bad: list[tuple[int, str, str]] = []
 
     def on_invalid(row) -> str:
@@ -610,17 +949,41 @@ def _arrow_parse(p: Path, buf: bytes, delimiter: str, header_row: int, longest: 
         except pa.ArrowInvalid as e:
             if "straddling" not in str(e) and "block" not in str(e):
                 raise
-            longest_all = max(len(x) for x in buf.split(b"\n"))
-            if longest_all > MAX_LINE:
-                raise InputError(f"a line is longer than {MAX_LINE >> 20} MB", file=str(p),
-                                 hint="This does not look like a tally file; check that it is the file you "
-                                      "meant") from None
+            lim = lim or _limits.current()
+            longest_all = _longest_line(buf)
+            if longest_all > lim.max_line:
+                raise _limits.refuse("max_line", "a line is longer than the line limit; this does not look "
+                                     "like a tally file", file=str(p), limit=lim.max_line) from None
             table = parse(max(block, 2 * longest_all + 4096))
     except pa.ArrowInvalid as e:
         msg = str(e).splitlines()[0]
         raise InputError(f"cannot be parsed as a {delimiter!r}-separated table ({msg})", file=str(p),
                          hint="Check --delimiter and --header-row, or run 'electcheck inspect' on it") from None
     return table, bad
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    """One line's cells as the csv module reads them (a stray carriage return or NUL inside is kept as text)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        cleaned = line.replace("\r", " ").replace("\x00", " ")
+        try:
+            return next(csv.reader([cleaned], delimiter=delimiter), [])
+        except csv.Error:
+            return cleaned.split(delimiter)
+
+
+def _longest_line(buf: bytes) -> int:
+    """Length of the longest line, without splitting the whole buffer into a list."""
+    longest, start = 0, 0
+    while True:
+        nxt = buf.find(b"\n", start)
+        end = len(buf) if nxt < 0 else nxt
+        longest = max(longest, end - start)
+        if nxt < 0:
+            return longest
+        start = nxt + 1
 
 
 def _all_strings(buf: bytes, delimiter: str, header_row: int) -> dict[str, pa.DataType]:
@@ -632,7 +995,7 @@ def _all_strings(buf: bytes, delimiter: str, header_row: int) -> dict[str, pa.Da
     if len(lines) < header_row:
         return {}
     header_line = lines[header_row - 1].decode("utf-8", errors="replace").rstrip("\r")
-    names = next(csv.reader([header_line], delimiter=delimiter), [])
+    names = _split_line(header_line, delimiter)
     return {n: pa.string() for n in names}
 
 

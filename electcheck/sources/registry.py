@@ -115,6 +115,9 @@ def cache_dir() -> Path:
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    from .. import limits as _limits
+
+    _limits.check_regular_file(path)  # never hash a device or a FIFO (it would not end)
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(chunk):
