@@ -196,3 +196,69 @@ def test_cli_lang_and_markdown_escaping(load):
     assert "\\[7,250,000" in res.stdout
     res = CliRunner().invoke(app, ["check", "x", "--against", "venezuela-2024/opposition-v2", "--lang", "fr"])
     assert res.exit_code == 2
+
+
+# a newcomer's own file: regions found by the names in the data and by the aliases of the mapping
+REGIONS_CSV = """Estado;Mesa;Electores;Ana Pérez;Luis Gómez
+Capital;1;1.000;600;300
+Capital;2;1.000;500;400
+Costa;1;800;200;500
+"""
+REGIONS_MAP = """[source]
+name = "regiones-ejemplo"
+kind = "independent"
+election = "Example presidential election (invented data)"
+unit_level = "mesa"
+valid_from_candidates = true
+
+[file]
+delimiter = ";"
+locale = "es"
+
+[fields]
+registered = "Electores"
+
+[[hierarchy]]
+level = "state"
+name = "Estado"
+
+[key]
+parts = ["Estado", "Mesa"]
+
+[[candidates]]
+id = "ana"
+column = "Ana Pérez"
+name = "Ana Pérez"
+aliases = ["Pérez"]
+
+[[candidates]]
+id = "luis"
+column = "Luis Gómez"
+name = "Luis Gómez"
+aliases = ["Gómez"]
+
+[notes.region_aliases]
+Capital = ["Caracas", "Distrito Capital"]
+Costa = ["the coast", "la costa"]
+"""
+
+
+def test_region_aliases_from_the_users_mapping(tmp_path):
+    from electcheck.cli import app
+
+    (tmp_path / "regiones.csv").write_text(REGIONS_CSV, encoding="utf-8")
+    (tmp_path / "regiones.toml").write_text(REGIONS_MAP, encoding="utf-8")
+    text = ("En Caracas, Pérez obtuvo el 61,1 % de los votos. On the coast, Gómez won 71.4 percent of the vote. "
+            "In Caracas Gómez got 40 percent. Ana Pérez won 52% of the vote. En Costa, Pérez sacó 200 votos.")
+    res = CliRunner().invoke(app, ["check", text, "--against", str(tmp_path / "regiones.csv"),
+                                   "--map", str(tmp_path / "regiones.toml"), "--format", "json", "-q"])
+    assert res.exit_code == 0, res.output
+    got = [(c["text"], c["subject"]["candidate"], c["subject"]["region"], c["verdict"], c["actual"])
+           for c in json.loads(res.stdout)["claims"]]
+    assert got == [
+        ("61,1 %", "ana", "Capital", "supported", pytest.approx(100 * 1100 / 1800, abs=1e-4)),
+        ("71.4 percent", "luis", "Costa", "supported", pytest.approx(100 * 500 / 700, abs=1e-4)),
+        ("40 percent", "luis", "Capital", "contradicted", pytest.approx(100 * 700 / 1800, abs=1e-4)),
+        ("52%", "ana", None, "supported", pytest.approx(52.0)),
+        ("200", "ana", "Costa", "supported", 200.0),
+    ]

@@ -66,6 +66,11 @@ def _hits(section: str, key: str, text: str) -> list[re.Match]:
 _HEDGE_ESTIMATED = re.compile(r"(?:^|\W)(?:an|some|unos|unas|um|uma|cerca\s+de)\s+estimated?\s*$|(?:^|\W)estimated\s*$")
 
 
+#: "has not released any results from": a negated report attributes nothing
+_NEGATED = re.compile(r"(?<![\w])(?:not|no|never|nao|nunca|tidak|belum|sin|sem|without)\s++(?:\w++\s++)?(?:\w++\s++)?$"
+                      r"|n't\s++(?:\w++\s++)?$")
+
+
 def _nearest(ms: list[re.Match], start: int, end: int) -> re.Match | None:
     def dist(m):
         return start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
@@ -97,8 +102,9 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         m = _nearest(party, s, e)
         actors.append((_gap(m, s, e), "party", None, m.group(0)))
     if authority:
-        names = [m for m in re.finditer(r"(?<![\w])(?:" + vocab.alternation(authority["names"]) + r")(?![\w])", cl)]
-        reported = _hits("attribution", "report", f_sent)
+        names = list(_names_rx(tuple(authority["names"])).finditer(cl))
+        reported = [r for r in _hits("attribution", "report", f_sent)
+                    if not _NEGATED.search(f_sent[max(0, r.start() - 25):r.start()])]
         if names and reported:
             m = _nearest(names, s, e)
             actors.append((_gap(m, s, e), "authority", authority["name"], m.group(0)))
@@ -106,6 +112,11 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         _, kind, who, cue = min(actors)
         return Attribution(kind, who, modality, cue)
     return Attribution("author", None, modality, mcue)
+
+
+@lru_cache(maxsize=None)
+def _names_rx(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w])(?:" + vocab.alternation(names) + r")(?![\w])")
 
 
 def _gap(m: re.Match, s: int, e: int) -> int:

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Finding, Tally
-from .attribution import Attribution, attribution, authority_for
+from .attribution import Attribution, attribution, authority_for, clause
 from .evidence import evidence
 from .explain import QUANTITY, UNVERIFIABLE_REASON, explain, plain
 from .facts import QUANTITIES, Facts, Value
 from .frame import Frame
 from .hedges import find_hedge, interval, rounding_mode
 from .numbers import Mention, Reading, extract
-from .resolve import Resolution, bind_candidate, classify
-from .scope import every_region, region_count, unit_scope
+from .resolve import PAIR_BEFORE, Resolution, bind_candidate, classify
+from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
 from .subjects import Resolver
 from .text import fold, sentences
 from .verdicts import Decision, better, decide
@@ -28,6 +28,8 @@ from .verdicts import Decision, better, decide
 MAX_SENTENCE = 5_000
 _THAN = re.compile(r"\b(?:than|que|dari|do\s+que)\s+(?:mr\.?\s+|mr\s+)?$|\b(?:than|que|dari)\b")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
+#: quantities summed over counting units (a partial set of tally sheets makes them a subset)
+_RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
 _PRONOUN = re.compile(r"\b(he|she|his|her|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente)\b")
 
 
@@ -109,8 +111,12 @@ class Checker:
         self.tallies = tallies
         self.facts = [Facts(t) for t in tallies]
         self.resolver = Resolver(tallies[0])
+        self.hierarchy = tuple(h for h in (tallies[0].meta.hierarchy or []) if h in tallies[0].data.columns)
         m = re.search(r"\b(19\d\d|20\d\d)\b", f"{tallies[0].meta.election} {tallies[0].meta.source}")
         self.election_year = m.group(1) if m else None
+        ek = fold(tallies[0].meta.election or "")
+        self.election_kind = ("presidential" if "president" in ek else
+                              "legislative" if re.search(r"duma|legislat|parliament|congress|asamblea", ek) else None)
         self.authority = authority_for(tallies[0].meta.election, tallies[0].meta.source)
         self.loader = loader
         self._auth: list[Facts] | None = None
@@ -158,25 +164,33 @@ class Checker:
             regions = self.resolver.regions_in(sent.text, base=sent.start)
             fs = f[sent.start:sent.end]
             ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
+            _list_percent(ms, f)
             prev: dict[str, tuple[Resolution, Mention]] = {}
             bound: set[int] = set()
+            pb = partial_basis(fs) if any(m.kind == "number" for m in ms) else None
             for m in ms:
                 if m.kind != "number":
                     skipped.append(Skipped(m.text, m.start, m.end, m.kind))
                     continue
                 prev_res, prev_m = prev.get(m.unit, (None, None))
+                lvl = (level_noun(f, m.end, sent.end, self.hierarchy)
+                       if m.unit == "count" and not m.extra.get("every") else None)
                 rc = (region_count(f, m.start, m.end, sent.start, sent.end, sl)
-                      if m.unit == "count" and not m.extra.get("every") else None)
-                if m.extra.get("every"):
+                      if m.unit == "count" and not m.extra.get("every") and not lvl else None)
+                if lvl:
+                    res = Resolution("units", why=[f"a count of units of the level '{lvl}'"])
+                elif m.extra.get("every"):
                     res = Resolution("regions_won", why=["'in every state': all regions won"])
                 elif rc:
                     res = Resolution(rc[0], why=[rc[1]])
                 else:
                     res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
                 uscope = None
-                if res.quantity in ("units", "coverage"):
+                if lvl:
+                    uscope = f"level:{lvl}"
+                elif res.quantity in ("units", "coverage"):
                     uscope, uwhy = unit_scope(f, m.start, m.end, sent.start, sent.end, sl)
-                    if res.quantity == "coverage" and uscope != "all":
+                    if res.quantity == "coverage" and uscope not in ("all", "installed"):
                         res = Resolution("units", why=res.why + [f"a share of units: {uwhy}"])
                     elif res.quantity == "units":
                         res.why.append(uwhy)
@@ -188,6 +202,21 @@ class Checker:
                         and re.match(r"^[^().;]{0,60}\(\s*$", f[tm.end:m.start])):
                     # "participó el 59,97 % del censo electoral (12.386.669)": the count behind the turnout
                     res = Resolution("ballots", why=["in parentheses after a turnout: the votes cast behind it"])
+                if res.quantity in _RESULT_Q and pb is not None and not self._snapshot and \
+                        self._in_clause(fs, pb, m.start - sent.start, m.end - sent.start, sl):
+                    # a bulletin is itself a partial count: its figures are not a subset of it
+                    uscope = "subset"
+                    res.why.append(f"results from part of the tally sheets ('{fs[pb[0]:pb[1]].strip()}')")
+                if res.quantity in ("turnout", "coverage") and self._at_time(ms, f, sent.start):
+                    # "turnout exceeded 90 % as of 13:00", "82 % of TPS by 08.45": a moment of the day;
+                    # only a snapshot of the count (a one-row bulletin) records coverage at a moment
+                    if res.quantity == "turnout" or not self._snapshot:
+                        uscope = "subset"
+                        res.why.append("at a time of day: a moment the data does not record")
+                other_kind = self._other_kind(fs, m.start - sent.start, m.end - sent.start, sl)
+                if other_kind and res.quantity not in ("money", "other", "none"):
+                    res = Resolution("other", why=[f"about another election ({other_kind}), not the "
+                                                   f"{self.election_kind} one in the data"])
                 other_year = self._other_year(m, ms, f)
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
@@ -237,10 +266,15 @@ class Checker:
             if q == "ratio" and cid is not None and rule.startswith("nearest name after"):
                 # "twice as many votes as Maduro": the named one is the comparison
                 h = next(h for h in hits if h.key == cid and h.start >= m.end)
-                if re.search(r"\b(as|than|que|de|a)\s+(?:\w+\s+){0,2}$", f[m.end:h.start]):
+                if re.search(r"\b(as|than|que|de|a)\s+(?:\w++\s++){0,2}$", f[m.end:h.start]):
                     res.opponent = cid
                     cid = self.facts[0].opponent(cid)
                     why.append("the name after 'as'/'than' is the comparison; subject is the other leading candidate")
+            if (cid is not None and rule == "nearest name before the number" and prev_res is not None
+                    and prev_res.candidate == cid and PAIR_BEFORE.search(f[max(sent.start, m.start - 30):m.start])):
+                # "Maduro got 51.2 % against 44 %": the second figure of a pair is the other candidate's
+                cid = self.facts[0].opponent(cid)
+                why.append("second figure of a pair ('against …'): the other candidate")
             res.candidate = cid
             others = [h.key for h in hits if h.key != cid]
             if res.opponent is None:
@@ -301,19 +335,16 @@ class Checker:
                              f", not against {att.who}'s own publication." if xl == "en" else
                              f" El resultado se refiere a la cifra de {att.who.replace('the ', 'el ')}, contrastada "
                              f"con {self.tallies[0].meta.source}.")
-        best: tuple | None = None
-        for reading in m.readings:
-            iv = interval(reading.value, reading.precision, hedge, reading.high)
-            for fxs in facts_sets:
-                if not att.checkable:
-                    values, reason = [], "not-a-count"
-                elif uscope == "subset":
-                    values, reason = [], "subset"
-                else:
-                    values, reason = self._values(q, cid, region, res.opponent, percent, unsigned, fxs, uscope)
-                d = decide(iv, values) if values else Decision("unverifiable", None, None)
-                if best is None or better(d.verdict, best[0].verdict):
-                    best = (d, reading, iv, reason, fxs)
+        best = self._best(m, q, cid, region, res, percent, unsigned, facts_sets, att, uscope, hedge)
+        if best[0].verdict == "unverifiable" and att.checkable and facts_sets != [self.facts] \
+                and best[3] in ("no-data", ""):
+            # the authority's own bulletins cannot determine it (the number of units of a one-row
+            # bulletin): check against the reference, and say so
+            best = self._best(m, q, cid, region, res, percent, unsigned, [self.facts], att, uscope, hedge)
+            auth_note = (f" {att.who}'s published figures cannot determine it; checked against "
+                         f"{self.tallies[0].meta.source}." if xl == "en" else
+                         f" Las cifras publicadas por {att.who.replace('the ', 'el ')} no lo determinan; se "
+                         f"contrasta con {self.tallies[0].meta.source}.")
         d, reading, iv, reason, used = best
         note = ""
         if len(m.readings) > 1:
@@ -345,7 +376,8 @@ class Checker:
             level = (h[1] if isinstance(region, tuple) and len(h) > 1 else (h[0] if h else None))
         frame = Frame(value=reading.value, precision=reading.precision, high=reading.high, hedge=hedge, quantity=q,
                       candidate=cid, region=region_name, level=level,
-                      scope="region" if region else ("subset" if uscope and uscope != "all" else "nation"),
+                      scope="region" if region else ("subset" if uscope and uscope not in ("all", "installed")
+                                                     and not uscope.startswith("level:") else "nation"),
                       units=uscope, attribution=att)
         expl = expl + auth_note + " " + frame.read_as(xl, QUANTITY[xl].get(q, q), self._name(cid))
         ev = {}
@@ -370,6 +402,54 @@ class Checker:
                            "formula": a.formula, "in_interval": iv.contains(a.value)} for a in d.alternatives],
             why=why, frame=frame.to_dict(),
         )
+
+    def _best(self, m, q, cid, region, res, percent, unsigned, facts_sets, att, uscope, hedge):
+        """(decision, reading, interval, reason, facts) of the most favourable reading over ``facts_sets``."""
+        best: tuple | None = None
+        for reading in m.readings:
+            iv = interval(reading.value, reading.precision, hedge, reading.high)
+            for fxs in facts_sets:
+                if not att.checkable:
+                    values, reason = [], "not-a-count"
+                elif uscope == "subset":
+                    values, reason = [], "subset"
+                else:
+                    values, reason = self._values(q, cid, region, res.opponent, percent, unsigned, fxs, uscope)
+                d = decide(iv, values) if values else Decision("unverifiable", None, None)
+                if best is None or better(d.verdict, best[0].verdict):
+                    best = (d, reading, iv, reason, fxs)
+        return best
+
+    @property
+    def _snapshot(self) -> bool:
+        t = self.tallies[0]
+        return t.meta.kind == "published" and len(t.data) == 1
+
+    def _other_kind(self, fs: str, start: int, end: int, lang: str) -> str | None:
+        """"PDIP won 19.3 per cent in the parliamentary election" checked against presidential data: the kind
+        of election named in the number's clause, when it is not the data's."""
+        if not self.election_kind:
+            return None
+        a, b = clause(fs, start, end, lang)
+        found = {k for k, rx in _ELECTION_KIND.items() if rx.search(fs[a:b])}
+        if len(found) == 1 and self.election_kind not in found:
+            return found.pop()
+        return None
+
+    @staticmethod
+    def _in_clause(fs: str, span: tuple[int, int], start: int, end: int, lang: str) -> bool:
+        a, b = clause(fs, start, end, lang)
+        return a <= span[0] and span[1] <= b
+
+    @staticmethod
+    def _at_time(ms: list[Mention], f: str, sent_start: int) -> bool:
+        """A time of day in the sentence introduced as a moment ("as of 13:00", "hasta las 14:00", "pukul 08.45")."""
+        for y in ms:
+            if y.kind == "time" and (y.text.lower().startswith(("pukul", "jam")) or re.search(
+                    r"(?:^|\W)(?:as\s+of|by|at|until|a\s+las|hasta\s+las|para\s+las|as|ate\s+as|hingga|sampai|per)\s+$",
+                    f[max(sent_start, y.start - 15):y.start])):
+                return True
+        return False
 
     def _other_year(self, m: Mention, ms: list[Mention], f: str) -> str | None:
         """The year nearest the number in its clause, when it is not the election's year."""
@@ -427,6 +507,37 @@ class Checker:
         if not hasattr(self, "_ev"):
             self._ev = [evidence(t) for t in self.tallies]
         return self._ev
+
+
+#: the kind of election a clause names
+_ELECTION_KIND = {
+    "legislative": re.compile(r"\b(?:parliamentary|legislative|legislativas?|legislativos?|parlamentares|parlamentarias|"
+                              r"pileg|duma\s+elections?|elecciones\s+a\s+la\s+duma|pemilu\s+legislatif)\b"),
+    "presidential": re.compile(r"\b(?:presidential\s+(?:election|race|vote|poll)s?|elecciones\s+presidenciales|"
+                               r"eleicoes\s+presidenciais|pilpres|pemilihan\s+presiden)\b"),
+}
+_LIST_GAP = re.compile(r"^[^\d;:()]{0,60}$")
+
+
+def _list_percent(ms: list[Mention], f: str) -> None:
+    """"… with 7.89, Fair Russia with 7.54 and New People with 5.77 percent": bare decimals listed next to a
+    percentage are percentages (the unit is written once for the list)."""
+    nums = [m for m in ms if m.kind == "number"]
+    for i, m in enumerate(nums):
+        if m.unit != "count" or not m.readings or m.words:
+            continue
+        rs = [r for r in m.readings if r.precision < 1 and r.value <= 100]
+        if not rs:
+            continue
+        for j in range(i + 1, len(nums)):  # the next percentage of the list, through other bare decimals
+            n = nums[j]
+            if not _LIST_GAP.match(f[nums[j - 1].end:n.start]):
+                break
+            if n.unit == "percent":
+                m.unit, m.readings = "percent", tuple(rs)
+                break
+            if n.unit != "count" or not any(r.precision < 1 and r.value <= 100 for r in n.readings):
+                break
 
 
 def check_text(text: str, tallies: list[Tally] | Tally, lang: str | None = None, loader=None) -> CheckResult:

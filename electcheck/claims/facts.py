@@ -31,6 +31,10 @@ class Value:
     source: str = ""
 
 
+#: basis of a value known only as a lower bound (registered electors when some units lack them)
+LOWER_BOUND = "lower-bound"
+
+
 def _fmt(v) -> str:
     return f"{int(v):,}"
 
@@ -241,6 +245,11 @@ class Facts:
             out.append(Value("registry", rt, f"registry total = {_fmt(rt)}"))
         elif region is None and rt and not out and len(self.tally.data) == 1:
             out.append(Value("registry", rt, f"registry total = {_fmt(rt)}"))
+        if not out and t.get("registered_partial"):
+            # some units with results lack electors: the known sum is a lower bound (verdicts.decide)
+            low = t["registered_partial"]
+            out.append(Value(LOWER_BOUND, low, f"registered ≥ {_fmt(low)} (electors missing for some units "
+                                               f"with results)"))
         return out
 
     def invalid(self, region=None, percent=False, **_):
@@ -258,8 +267,16 @@ class Facts:
 
     def units(self, region=None, scope="all", cid=None, percent=False, **_):
         """Units in the file; or a subset the data computes (``full_turnout``, ``won_by`` a candidate)."""
-        if self.tally.meta.kind == "published" and len(self.tally.data) == 1:
+        if self.tally.meta.kind == "published" and len(self.tally.data) == 1 and scope != "installed":
             return []  # a bulletin is one row: its number of units is not in the data
+        if scope and scope.startswith("level:"):
+            return self._level_units(scope[len("level:"):], region, percent)
+        if scope == "installed":
+            e = self.meta.expected_units
+            if e and not percent and region is None:
+                return [Value("count", e, f"units the election had, as published ({self.meta.unit_level}) = "
+                                          f"{_fmt(e)}")]
+            scope = "all"
         if scope in (None, "all"):
             if percent:
                 return []
@@ -289,6 +306,25 @@ class Facts:
             n = len(rows)
             return [Value("units", 100 * sub / n, f"{what} / all units × 100 = {_fmt(sub)} / {_fmt(n)} × 100")]
         return [Value("count", sub, f"{what} = {_fmt(sub)}")]
+
+    def _level_units(self, level: str, region, percent: bool) -> list[Value]:
+        """Distinct units of a hierarchy level (kabkota, kecamatan, municipality…), votes abroad excluded."""
+        h = [c for c in (self.meta.hierarchy or []) if c in self.tally.data.columns]
+        if percent or level not in h:
+            return []
+        rows = self._rows(region)
+        if rows is None or not len(rows):
+            return []
+        from .text import fold
+
+        top = h[0]
+        tops = rows[top].dropna().unique()
+        keep = [v for v in tops if not any(w in fold(str(v)) for w in NON_TERRITORIAL)]
+        rows = rows[rows[top].isin(keep)]
+        cols = h[: h.index(level) + 1]
+        codes = [c + "_code" for c in cols if c + "_code" in rows.columns]
+        n = int(len(rows[codes if len(codes) == len(cols) else cols].dropna().drop_duplicates()))
+        return [Value("count", n, f"distinct {level} units in the data = {_fmt(n)}")]
 
     def _rows(self, region):
         d = self.tally.data
@@ -355,6 +391,14 @@ class Facts:
         return [Value("count", c[cid] / c[o], f"{cid} / {o} = {_fmt(c[cid])} / {_fmt(c[o])}")]
 
     def compute(self, quantity: str, cid=None, region=None, opponent=None, percent=False, scope="all") -> list[Value]:
+        """Values of ``quantity`` (standard basis first); memoised: a tally does not change once loaded."""
+        key = (quantity, cid, region, opponent, bool(percent), scope)
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = self._compute(quantity, cid, region, opponent, percent, scope)
+        return list(memo[key])
+
+    def _compute(self, quantity: str, cid=None, region=None, opponent=None, percent=False, scope="all") -> list[Value]:
         src = self.meta.source
         fn = getattr(self, quantity)
         if quantity in ("votes", "share", "regions_won") and cid is None:

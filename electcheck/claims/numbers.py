@@ -53,6 +53,8 @@ _DATE_RES = [
     (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th|º|°)?\s+(?:de\s+)?(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+(?:de(?:l)?\s+)?\d{{4}}\b)?"), "date"),
     (re.compile(rf"\b(?:{_MONTHS})\s+(?:de(?:l)?\s+|of\s+)?\d{{4}}\b"), "date"),
     (re.compile(r"\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)"), "time"),
+    # Indonesian times are written with a dot: "pukul 08.45 WIB"
+    (re.compile(r"\b(?:pukul|jam)\s+\d{1,2}[.:]\d{2}\b"), "time"),
 ]
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
@@ -66,10 +68,15 @@ _RATIO_RE = re.compile(r"(?<![\w])(" + vocab.alternation(vocab.table("ratios")) 
 _RATIO_VALUES = vocab.table("ratios")
 #: "two-thirds of", "dos tercios de", "dois terços dos", "dua pertiga dari": a share written as a fraction
 _FRACTION_RE = re.compile(r"(?<![\w])(" + vocab.alternation(vocab.table("fractions")) +
-                          r")(?=\s+(?:of|de|del|dos|das|do|da|dari)\b)")
+                          r")(?:(?=\s+(?:of|de|del|dos|das|do|da|dari)\b)"
+                          # Indonesian puts the noun right after the fraction: "sepertiga populasi"
+                          r"|(?<=pertiga)(?=\s+[a-z])|(?<=perempat)(?=\s+[a-z])|(?<=setengah)(?=\s+[a-z])"
+                          r"|(?<=separuh)(?=\s+[a-z]))")
 _FRACTIONS = vocab.table("fractions")
 #: "12, 345, 678": a count with ", " between its groups, as published (a typo kept by the press)
 _SPACED_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:, \d{3}){2,}(?![\d])")
+#: "51. 20 %": a percentage with a stray space after its decimal mark, as published
+_SPACED_DECIMAL = re.compile(r"(?<![\w.,])(\d{1,2})[.,] (\d{1,2})(?=\s?(?:%|por\s?ciento|por\s?cento|percent|per\s?cent|persen))")
 _RANGE_OPEN = re.compile(r"(?:^|\W)(" + vocab.alternation(vocab.phrases("ranges", "open")) + r")\s+(?:the\s+|el\s+|la\s+|os\s+|as\s+|los\s+|las\s+)?$")
 _RANGE_JOIN = re.compile(r"^\s*(?:%|percent|por\s+ciento|por\s+cento|persen)?\s*(?:" +
                          vocab.alternation(vocab.phrases("ranges", "join")) + r")\s+$")
@@ -248,6 +255,20 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
         m.end = _tail(f, mg.end(), m, lang)
         if m.scale != 1:
             continue  # "1, 234, 567 million" is not a grouped count
+        m.text = text[m.start:m.end]
+        out.append(m)
+        taken.append((m.start, m.end))
+
+    for md in _SPACED_DECIMAL.finditer(f):  # "51. 20 %" as published
+        if any(s <= md.start() < e for s, e in taken):
+            continue
+        frac = md.group(2)
+        val = float(f"{md.group(1)}.{frac}")
+        m = Mention(md.start(), md.end(), "", (Reading(val, 10.0 ** -len(frac), "a stray space after the decimal "
+                                                                               "mark, as published"),))
+        m.end = _tail(f, md.end(), m, lang)
+        if m.unit != "percent":
+            continue
         m.text = text[m.start:m.end]
         out.append(m)
         taken.append((m.start, m.end))

@@ -4,7 +4,7 @@ Two small tables, kept here so that they can be read and extended in one place:
 
 - ``EXTRA_FORMS``: other names of a top-level region whose normalised key is
   known ("distrito capital" is also "Caracas").
-- ``ENGLISH_REGIONS``: English names of the major Russian federal subjects,
+- ``ENGLISH_REGIONS``: English (and the usual Spanish, Portuguese and Indonesian) names of the major Russian federal subjects,
   each mapped to a stem of the Russian ``region`` name used in the per-precinct
   tallies ("Chechnya" → the region whose name contains "чеченская"). A stem,
   not a full name, because the wording changes between years ("Кемеровская
@@ -31,12 +31,14 @@ EXTRA_FORMS: dict[str, tuple[str, ...]] = {
 #: (English forms, stem of the folded Russian region name). Longer forms win over shorter
 #: ones that they contain ("Moscow region" over "Moscow").
 ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("moscow city", "city of moscow", "moscow"), "город москва"),
+    (("moscow city", "city of moscow", "moscow", "moscu", "moscou", "moskwa", "moskow"), "город москва"),
     (("moscow region", "moscow oblast"), "московская"),
-    (("st petersburg", "st. petersburg", "saint petersburg", "st.petersburg"), "санкт-петербург"),
+    (("st petersburg", "st. petersburg", "saint petersburg", "st.petersburg", "san petersburgo",
+      "sao petersburgo", "sankt peterburg"), "санкт-петербург"),
     (("leningrad region", "leningrad oblast"), "ленинградская"),
-    (("chechnya", "chechen republic", "republic of chechnya"), "чеченская"),
-    (("dagestan", "daghestan"), "дагестан"),
+    (("chechnya", "chechen republic", "republic of chechnya", "chechenia", "republica de chechenia",
+      "tchetchenia", "chechenia", "cechnya"), "чеченская"),
+    (("dagestan", "daghestan", "daguestan", "daguestao"), "дагестан"),
     (("ingushetia",), "ингушетия"),
     (("kabardino-balkaria", "kabardino balkaria"), "кабардино-балкарская"),
     (("karachay-cherkessia",), "карачаево-черкесская"),
@@ -46,7 +48,7 @@ ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("mordovia",), "мордовия"),
     (("tuva", "tyva"), "тыва"),
     (("kemerovo", "kemerovo region", "kemerovo oblast", "kuzbass"), "кемеровская"),
-    (("crimea",), "республика крым"),
+    (("crimea", "crimeia", "krimea"), "республика крым"),
     (("sevastopol",), "севастополь"),
     (("karelia",), "карелия"),
     (("yakutia", "sakha"), "саха"),

@@ -10,21 +10,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import vocab
 from .numbers import Mention
 from .subjects import NameHit
 
-_W = r"(?:\s+\w+){0,3}"
 
-TURNOUT = re.compile(r"\b(turnout|turn-out|participacion|participation|participo|concurrencia|asistencia a las urnas|"
-                     r"participacao|comparecimento|afluencia|partisipasi)\b")
+def _q(key: str) -> str:
+    """Alternation of the ``[quantity] key`` phrases of every vocabulary file (folded, longest first)."""
+    return vocab.alternation(vocab.phrases("quantity", key))
+
+
+TURNOUT = re.compile(r"\b(afluencia|" + _q("turnout") + r")\b")
 #: "66% of eligible voters cast their ballots", "74% of Russia's 112.3 million voters cast…", "70% turned out"
 TURNOUT_OF_ELECTORS = re.compile(
     r"^\s*(?:turned\s+out|acudieron|acudio|voted\b|votaron\b)|"
-    r"^\s*of\s+(?:the\s+|all\s+)?(?:[\w.,'’]+\s+){0,3}?(?:(?:eligible|registered)\s+(?:voters|electors)|electorate|"
+    r"^\s*of\s+(?:the\s+|all\s+)?(?:[\w.,'’]++\s++){0,3}?(?:(?:eligible|registered)\s+(?:voters|electors)|electorate|"
     r"(?:voters|electors)\s+(?:cast\s+their|voted(?!\s+for)|turned\s+out|went\s+to\s+the\s+polls))\b|"
     r"^\s*(?:del|de\s+los)\s+(?:electores|votantes\s+inscritos|padron|censo|registro\s+electoral)\b")
+#: "a third of the population", "20 % del PIB": the base is not the voters or the vote
+NOT_VOTERS_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?|de\s+(?:la\s+|su\s+)?|da\s+|do\s+|dari\s+)?"
+                              r"(?:population|populacion|poblacion|populacao|populasi|penduduk|gdp|pib|economy|"
+                              r"economia|ekonomi|inflation|inflacion|inflacao|inflasi)\b")
+#: "99.36 percent of the republic's vote": a share, even in a sentence that also gives the turnout
+OF_THE_VOTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:[\w']++\s++)?votes?\b|de\s+los\s+votos\b|del\s+voto\b|dos\s+votos\b|"
+                         r"do\s+voto\b|dos\s+sufragios\b|de\s+los\s+sufragios\b|suara\b)")
 #: "the 50 percent needed to…", "el umbral del 5 %": a threshold, not a result
-THRESHOLD = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(needed|required|threshold|minimum|necesari\w+|requerid\w+|minimo|umbral)\b")
+THRESHOLD = re.compile(r"^\s*(?:[\w-]++\s++){0,2}?(needed|required|threshold|minimum|necesari\w+|requerid\w+|minimo|umbral)\b")
 #: "casi 30 puntos más que lo informado por el CNE": a gap between two reports, not between candidates
 REPORT_GAP = re.compile(r"^\s*(?:more|less|higher|lower|mas|menos)\s+(?:than|que|de)\s+(?:lo\s+|the\s+|el\s+|la\s+)?"
                         r"(?:informad\w*|reportad\w*|anunciad\w*|publicad\w*|official\w*|reported|announced|"
@@ -33,21 +44,35 @@ REPORT_GAP = re.compile(r"^\s*(?:more|less|higher|lower|mas|menos)\s+(?:than|que
 SHARE_OF_VOTES_TO = re.compile(r"^\s*(?:of|de)\s+(?:those\s+|these\s+|the\s+|esos\s+|los\s+)?(?:votes?|votos?|ballots)\s+"
                                r"(?:going\s+to|went\s+to|for|cast\s+for|para|a\s+favor\s+de)\b")
 TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
-COVERAGE = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+)"
-                      r"(?:\w+\s+){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
-                      r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|votes\s+counted|the\s+count|"
-                      r"escrutinio|transmitted|transmitidas|centros|centres|centers|vote\s+count|votes?\s+(?:counted|tallied)|votos\s+(?:escrutados|contados))\b|"
-                      r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+)\d[\d.,]*\s+(?:\w+\s+)?"
-                      r"(actas?|tally\s+sheets?|voting\s+tables|mesas|polling\s+stations|precincts|tps)\b")
-COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|reporting)\b")
-COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|"
+_OF = r"(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
+COVERAGE = re.compile(r"^\s*" + _OF +
+                      r"(?:\w++\s++){0,2}(actas?|atas|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
+                      r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|urnas|secoes|the\s+count|"
+                      r"escrutinio|apuracao|conteo|contagem|transmitted|transmitidas|centros|centres|centers|vote\s+count|"
+                      r"tempat\s+pemungutan\s+suara|c1|penghitungan)\b|"
+                      r"^\s*" + _OF + r"\d[\d.,]*+\s+(?:\w++\s+)?"
+                      r"(actas?|atas|tally\s+sheets?|voting\s+tables|mesas|polling\s+stations|precincts|tps|urnas|secoes)\b")
+#: "of the votes counted" is the count's progress only after "with": "con el 80 % de los votos escrutados"
+#: (a candidate's "51,2 % de los votos escrutados" is a share of the votes counted so far)
+VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?"
+                           r"(?:counted|tallied|escrutad\w*|contad\w*|apurad\w*|computad\w*|masuk|terhitung|dihitung)\b")
+WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+(?:(?:el|la|o|a|the|un|una|um|uma|only|solo|apenas|"
+                         r"just|mais\s+de|more\s+than|mas\s+de|casi|quase|almost|nearly|about|some)\s+)?$")
+COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
+COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|apurad\w+|"
                              r"coverage|cobertura)\W*$")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
+#: "el 0,41 % de los votos se considera nulo", "of the ballots were declared invalid"
+INVALID_VERB = re.compile(r"^\s*(?:de\s+los\s+|dos\s+|of\s+the\s+|dari\s+)?(?:votos|votes|ballots|suara)\s+"
+                          r"(?:se\s+)?(?:considera\w*|declara\w*|anula\w*|were|was|fueron|fue|foram|sao|are|is|dinyatakan)"
+                          r"(?:\s+(?:declared|considered|deemed|ruled|como))?\s+(?:null|nul[oa]s?|invalid\w*|void|spoiled|tidak\s+sah)\b")
 MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|win|wins|winning|beat|beats|defeated|"
                            r"gano|gana|ganaria|vencio|aventaja\w*|super[oa]\w*|led|leads|leading|ahead|victory|victoria|"
-                           r"triunfo|landslide)\b(?:\s+\w+){0,4}\s+(by|por|de|of)\s+(?:\w+\s+){0,2}$")
-MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap)\s+(?:[\w']+\s+){0,6}?(of|de|by|por|was|fue|es|is|:)"
-                         r"\s+(?:[\w']+\s+){0,2}$")
+                           r"triunfo|landslide|" + _q("margin") + r")\b(?:\s++\w++){0,4}\s+(by|por|de|of)\s+"
+                           r"(?:\w++\s++){0,2}$")
+MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap|margem|vantagem|diferenca|selisih)\s+"
+                         r"(?:[\w']++\s++){0,6}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|:)"
+                         r"\s+(?:[\w']++\s++){0,2}$")
 MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria)\b")
 VALID_BEFORE = re.compile(r"\b(valid\s+votes|votos\s+validos)(?:\s+emitidos)?\s*(?:was|were|fue|fueron|of|de|:)?\s*$")
 VOTED_FOR = re.compile(r"^\s*(?:people\s+|personas\s+|voters\s+|votantes\s+)?(?:voted\s+(?:for|in)|votaron\s+(?:por|a\s+favor)|"
@@ -57,29 +82,66 @@ NOT_COUNTED = re.compile(r"\b((?:aun|todavia)\s+(?:por|sin)\s+(?:contar|escrutar
 CITIZENS_REGISTERED = re.compile(r"^\s*(?:de\s+)?(venezolanos|ciudadanos|citizens|people|personas|russians|rusos|"
                                  r"indonesians)\b.{0,30}\b(llamad\w+\s+a\s+votar|eligible|habilitad\w+|registered|"
                                  r"inscrit\w+|convocad\w+)")
-BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(?:(?:personas|people|voters|votantes|electores|ciudadanos)\s+)?"
-                           r"(acudieron|votaron|voted|turned\s+out|cast\s+their|participaron|participated|took\s+part)\b")
-VOTES = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:valid\s+|validos\s+)?(votes?|votos?|suara|sufragios|ballots?|papeletas|boletas|apoyos|"
-                   r"respaldos|voluntades)\b")
+BALLOTS_AFTER = re.compile(r"^\s*(?:de\s+ellos\s+)?(?:(?:de\s+)?(?:personas|people|voters|votantes|electores|ciudadanos|"
+                           r"pessoas|eleitores|orang|warga|pemilih)\s+(?:yang\s+|que\s+)?)?"
+                           r"(acudieron|votaron|voted|turned\s+out|cast\s+their|participaron|participated|took\s+part|"
+                           + _q("voted") + r")\b")
+VOTES = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:valid\s+|validos\s+)?(ballot|respaldos|voluntades|" + _q("votes") + r")\b")
+#: a getting verb right before a count: "obtuvo", "got", "received", "obteve", "memperoleh"
+GOT_BEFORE = re.compile(r"\b(?:obtuvo|obtiene|recibio|logro|sumo|consiguio|got|gets|received|won|garnered|secured|"
+                        r"obteve|recebeu|conquistou|somou|memperoleh|mendapat|meraih|mengantongi)\s+"
+                        r"(?:(?:un|una|el|la|um|uma|about|some|around|over|more\s+than|mas\s+de|mais\s+de|casi|quase|"
+                        r"cerca\s+de|sekitar|lebih\s+dari)\s+)?$")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
 INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
                            r"invalid\s+votes|null\s+votes|spoiled\s+ballots)\b")
-ELECTORS = re.compile(r"^\s*(?:de\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|eleitores|pemilih|"
-                      r"ciudadanos\s+habilitados|personas\s+habilitadas)\b")
+ELECTORS = re.compile(r"^\s*(?:de\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|"
+                      r"ciudadanos\s+habilitados|personas\s+habilitadas|" + _q("electors") + r")\b")
 REGISTERED_CUE = re.compile(r"\b(registered|registro|padron|inscritos|habilitad\w+|eligible|registry|censo|"
-                            r"electoral\s+roll|electoral\s+register|llamados\s+a\s+votar|convocad\w+)\b")
-UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w+\s+)?(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|"
-                   r"polling\s+stations|stations|precincts|tps|uiks?|machines|maquinas|tally\s+forms)\b")
-UNIT_WORDS = re.compile(r"\b(actas|tally\s+sheets|mesas|voting\s+tables|polling\s+stations|precincts|tps)\b")
+                            r"electoral\s+roll|electoral\s+register|llamados\s+a\s+votar|convocad\w+|"
+                            + _q("registered") + r")\b")
+#: "the number of voters registered … reaches 110 million", "DPT … sebanyak 185.989.880 orang",
+#: "el censo electoral, que comprende 12.386.669 ciudadanos": the register named before the count
+REGISTERED_BEFORE = re.compile(r"\b(?:" + _q("registered") + r"|censo\s+electoral|padron\s+electoral)\b"
+                               r"[^.;:]{0,50}?\b(?:reaches|reached|is|was|stood\s+at|totals|totalled|totaled|of|at|"
+                               r"comprende|asciende\s+a|es\s+de|fue\s+de|de|alcanza|suma|e\s+de|era\s+de|totaliza|"
+                               r"sebanyak|sebesar|mencapai|berjumlah|adalah|yaitu|ada)\s+"
+                               r"(?:(?:about|some|around|nearly|almost|over|more\s+than|sekitar|hampir|lebih\s+dari|"
+                               r"cerca\s+de|casi|unos|mas\s+de|quase|mais\s+de)\s+)?$")
+PEOPLE_AFTER = re.compile(r"^\s*(?:de\s+)?(?:people|persons|citizens|voters|electors|personas|ciudadanos|electores|"
+                          r"votantes|pessoas|cidadaos|eleitores|orang|warga|jiwa|pemilih)\b|^\s*(?:[.,;)]|$)")
+UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w++\s++){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|"
+                   r"polling\s+stations|stations|precincts|tps|uiks?|machines|maquinas|tally\s+forms|"
+                   + _q("units") + "|" + _q("units_extra") + r")\b")
+UNIT_WORDS = re.compile(r"\b(actas|atas|tally\s+sheets|mesas|voting\s+tables|polling\s+stations|precincts|tps|urnas)\b")
 CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
 TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")
-FOR_AFTER = re.compile(r"^\s*(?:de\s+)?(?:votes?|votos?|apoyos|of\s+the\s+vote|del\s+voto|de\s+los\s+votos(?:\s+validos)?|"
-                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?\s*(?:cast\s+|were\s+|was\s+|fueron\s+|"
-                       r"obtenid[oa]s\s+|recibid[oa]s\s+|logrados\s+)?"
+FOR_AFTER = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:votes?|votos?|apoyos|suara|of\s+the\s+vote|del\s+voto|do\s+voto|"
+                       r"de\s+los\s+votos(?:\s+validos)?|dos\s+votos(?:\s+validos)?|"
+                       r"of\s+the\s+votes?|of\s+votes|of\s+valid\s+votes)?[\s,]*(?:cast\s+|were\s+|was\s+|fueron\s+|foram\s+|"
+                       r"obtid[oa]s?\s+|obtenid[oa]s?\s+|recebid[oa]s?\s+|recibid[oa]s?\s+|logrados?\s+|logradas?\s+|"
+                       r"conquistad[oa]s?\s+|received\s+|garnered\s+|won\s+|diperoleh\s+|didapat\s+)?"
                        r"(?:(?:for|para|a\s+favor\s+de|went\s+to|in\s+favou?r\s+of|supported|backed|apoyaron\s+a|"
-                       r"voted\s+(?:for|in)|votaron\s+por)\s+(?:[\w'.-]+\s+){0,4}|(?:de|por)\s+)$")
+                       r"voted\s+(?:for|in)|votaron\s+por|por|pelo|pela|by|oleh|untuk)\s+(?:[\w'.-]++[\s,]++){0,4}|"
+                       r"(?:de|do|da)\s+)$")
+#: "44,2 % de seu principal opositor", "68,6 millones de su adversario", "for his rival": the opponent
+OPPONENT_AFTER = re.compile(r"^[\s,]*(?:de|do|da|del|of|for|para|untuk|bagi|to)\s+(?:(?:su|seu|sua|his|her|their)\s+)?"
+                            r"(?:(?:principal|main|closest|nearest|mais\s+proximo|mas\s+cercano)\s+)?"
+                            r"(?:rival|opponent|challenger|opositor|adversario|contrincante|contendiente|oponente|"
+                            r"lawan(?:nya)?|pesaing(?:nya)?)\b")
+#: "44 % do principal candidato da oposição, Edmundo González": a person noun after "of", then the name
+APPOSITION_AFTER = re.compile(r"^[\s,]*(?:de|do|da|del|of|for|para|by|por|pelo|pela|untuk|oleh)\s+(?:\w++\s++){0,3}?"
+                              r"(?:candidat\w*|opositor|adversari\w*|rival|presidente|president|lider|leader|chavista|"
+                              r"incumbent|challenger|capres|paslon|petahana|penantang|contrincante|abanderado)"
+                              r"(?:\s++\w++){0,3}[\s,:]*$")
+#: the second figure of a pair: "51,2 % contra 44 %", "7.3 million to 3.3 million"
+PAIR_BEFORE = re.compile(r"(?:^|\W)(?:contra|frente\s+al?|versus|vs\.?|against|ante|melawan|dibanding)\s+"
+                         r"(?:(?:el|la|los|las|o|a|os|as|the|un|um|sus?|seus?|apenas|only|solo|just)\s+)?$")
+#: "principal rival de Putin", "Putin's opponent": a name that completes a rival noun is not the subject
+RIVAL_OF = re.compile(r"\b(?:rival|opponent|challenger|opositor|adversario|contrincante|oponente|lawan|pesaing)"
+                      r"(?:\s++\w++){0,3}\s+(?:de|of|do|da|del|to)\s+$")
 OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
-                             r"adversario)(?:'s)?[\s,]*(?:[\w'.-]+\s+){0,3}$")
+                             r"adversario)(?:'s)?[\s,]*+(?:[\w'.-]++\s++){0,3}$")
 VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas|suara)\b")
 WORD = re.compile(r"^\s*([a-z][a-z'\-]+)")
 LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and", "y", "to", "a", "for", "por",
@@ -116,16 +178,20 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("other", why=["a change in turnout, not a level"])
         return Resolution("margin_points", why=["percentage points"])
     if m.unit == "percent":
-        if INVALID.search(after[:30]) or INVALID.search(clause_before[-25:]):
+        if NOT_VOTERS_AFTER.match(after):
+            return Resolution("other", why=["a percentage of the population (or the economy), not of the vote"])
+        if (INVALID.search(after[:30]) or INVALID.search(clause_before[-25:])
+                or INVALID_VERB.match(after)):
             return Resolution("invalid", why=["percent of null/invalid votes"])
         if SHARE_OF_VOTES_TO.match(after):
             return Resolution("share", why=["percent of the votes going to a candidate"])
         if (TURNOUT.search(clause_before[-60:]) or TURNOUT_AFTER.search(after) or TURNOUT_OF_ELECTORS.match(after)
-                or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]))):
+                or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]) and not OF_THE_VOTE.match(after))):
             return Resolution("turnout", why=["turnout cue"])
         if (COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before)
-                or (re.match(r"^\s*(?:del\s+total|of\s+the\s+total|of\s+all)\b", after)
-                    and UNIT_WORDS.search(f[sent_start:m.start]))):
+                or (VOTES_COUNTED.match(after) and (WITH_BEFORE.search(clause_before) or not has_candidate))
+                or (re.match(r"^\s*(?:del\s+total|of\s+the\s+total|of\s+all|do\s+total|dari\s+total)\b", after)
+                    and _unit_word_governs(f[sent_start:m.start]))):
             return Resolution("coverage", why=["share of counting units"])
         if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
             return Resolution("margin_points", why=["a margin written with % is percentage points"])
@@ -136,6 +202,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
     if NOT_COUNTED.search(after[:50]):
         return Resolution("other", why=["votes not yet counted are not in the data"])
+    if REGISTERED_BEFORE.search(clause_before[-80:]) and PEOPLE_AFTER.match(after) and not BALLOTS_AFTER.match(after):
+        return Resolution("registered", why=["the register named before the count"])
     if VOTED_FOR.search(after):
         return Resolution("votes", why=["'… voted for X'"])
     if CITIZENS_REGISTERED.search(after):
@@ -149,6 +217,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if INVALID_AFTER.search(after):
         return Resolution("invalid", why=["null/invalid votes"])
     if VALID.search(after):
+        if has_candidate and GOT_BEFORE.search(clause_before[-30:]):
+            return Resolution("votes", why=["'X obtuvo N votos válidos': the candidate's valid votes"])
         return Resolution("valid", why=["valid votes"])
     if VOTES.search(after):
         if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
@@ -182,6 +252,15 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     return Resolution("none", why=["no quantity named"])
 
 
+def _unit_word_governs(before: str) -> bool:
+    """"… de las actas, X got N votes, equal to 51 % del total": "del total" is about the last noun counted;
+    a unit word governs it only when no vote noun comes after it."""
+    last = None
+    for last in UNIT_WORDS.finditer(before):
+        pass
+    return last is not None and not VOTE_CONTEXT.search(before[last.end():])
+
+
 def _link_text(f: str, a: Mention, b: Mention) -> str:
     """Text between two numbers with any possessive name removed ("to Maduro's")."""
     mid = re.sub(r"\([^)]*\)", "", f[a.end:b.start])
@@ -196,6 +275,19 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
     for h in hits:
         if 0 <= h.start - m.end <= 40 and FOR_AFTER.search(f[m.end:h.start]):
             return h.key, "named after the number ('for …')"
+        if 0 <= h.start - m.end <= 70 and APPOSITION_AFTER.search(f[m.end:h.start]):
+            return h.key, "named in apposition after the number ('of the opposition candidate, X')"
+    oa = OPPONENT_AFTER.match(f[m.end:min(sent_end, m.end + 60)])
+    if oa:
+        # "44,2 % de seu principal opositor, Edmundo González": the apposition names him; else the rival of
+        # the candidate named before
+        named = [h for h in hits if 0 <= h.start - (m.end + oa.end()) <= 25
+                 and re.match(r"^[\s,:-]*+(?:[\w.]++\s++){0,3}$", f[m.end + oa.end():h.start])]
+        if named:
+            return named[0].key, "'of his rival, X': the name in apposition"
+        before = [h for h in hits if h.end <= m.start]
+        if before:
+            return "~" + before[-1].key, "'of his rival': the opponent of the candidate named before"
     if OPPONENT_BEFORE.search(f[max(sent_start, m.start - 40):m.start]):
         before = [h for h in hits if h.end <= m.start]
         if before:
@@ -209,7 +301,9 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
             return h.key, "named after the number ('for …')"
     # "... Maduro: 5.150.092" / "González, con 67 %"
     objects = [h for h in hits if h.end <= m.start and re.search(
-        r"\b(a|over|beat|beats|defeated|derroto\s+a|vencio\s+a|supero\s+a|aventajo\s+a|against|frente\s+a)\s+$",
+        r"\b(a|over|beat|beats|defeated|trounced|routed|crushed|thrashed|derroto\s+a|vencio\s+a|supero\s+a|aventajo\s+a|"
+        r"against|frente\s+a|venceu|derrotou|superou|vencido|derrotado|superado|beaten|mengalahkan|"
+        r"mengungguli)\s+$",
         f[max(0, h.start - 14):h.start])]
     if objects and quantity in ("margin_votes", "margin_points", "ratio"):
         others = [h for h in hits if h.end <= m.start and h.key != objects[-1].key]
@@ -217,7 +311,8 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
             return others[-1].key, "subject of the verb whose object is the other candidate"
         return "~" + objects[-1].key, "the object of the verb is the opponent"
     before = [h for h in hits if h.end <= m.start and id(h) not in bound and not
-              (h.possessive and m.start - h.end > 4 and _owned_elsewhere(h, f))]
+              (h.possessive and m.start - h.end > 4 and _owned_elsewhere(h, f))
+              and not RIVAL_OF.search(f[max(sent_start, h.start - 50):h.start])]
     if before:
         h = before[-1]
         return h.key, "nearest name before the number"

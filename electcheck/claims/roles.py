@@ -23,14 +23,16 @@ from ..model import Tally
 #: election (start of the source name) -> role -> candidate id
 ROLE_HOLDERS: dict[str, dict[str, str]] = {
     "venezuela-2024": {"incumbent": "NM", "opposition": "EG"},
-    "russia-2004": {"incumbent": "putin"},
-    "russia-2018": {"incumbent": "putin"},
-    "russia-2024": {"incumbent": "putin"},
+    "russia-2004": {"incumbent": "putin", "russian_leader": "putin"},
+    "russia-2018": {"incumbent": "putin", "russian_leader": "putin"},
+    "russia-2024": {"incumbent": "putin", "russian_leader": "putin"},
     "indonesia-2019": {"incumbent": "pas1", "challenger": "pas2"},
 }
 
 _NOT_OF = r"(?![\s-]+(?:of|del|de\s+la|de\s+los|de\s+las|de\s+el|do|da|electo|electa|elect)\b)"
-#: role -> phrases (folded regular expressions, English and Spanish)
+#: "do país", "of the country" after a role: still the role ("o atual presidente do país")
+_OF_COUNTRY = r"(?:[\s-]+(?:of\s+the|do|del|de\s+la)\s+(?:pais|country|nation|republica|republic)\b)?"
+#: role -> phrases (folded regular expressions: English, Spanish, Portuguese, Indonesian)
 ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     "incumbent": (
         # longer phrases first
@@ -38,6 +40,11 @@ ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:el|al)\s+actual\s+(?:gobernante|mandatario|presidente)" + _NOT_OF, r"the\s+president" + _NOT_OF,
         r"(?:el|al)\s+(?:presidente|mandatario|gobernante)" + _NOT_OF,
         r"(?:el\s+)?candidato\s+oficialista", r"(?:el\s+)?chavismo", r"(?:el\s+)?oficialismo",
+        # Portuguese: "o atual presidente (do país)", "o chavista", "o candidato governista"
+        r"(?:o|ao)\s+atual\s+(?:presidente|mandatario|governante)" + _OF_COUNTRY + _NOT_OF,
+        r"(?:o|el)\s+chavista", r"(?:o\s+)?candidato\s+(?:governista|oficialista|chavista)",
+        # Indonesian: "petahana", "capres petahana"
+        r"(?:capres\s+|calon\s+)?petahana",
     ),
     "opposition": (
         r"(?:the\s+)?opposition\s+candidate", r"the\s+opposition's\s+candidate",
@@ -45,8 +52,15 @@ ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         # longer phrases first: "el candidato de la oposición" before "la oposición"
         r"(?:el\s+)?candidato\s+(?:opositor|de\s+la\s+oposicion)", r"(?:el\s+)?abanderado\s+de\s+la\s+oposicion",
         r"(?<!lider\sde\s)(?<!lideresa\sde\s)la\s+oposicion", r"el\s+opositor", r"al\s+opositor",
+        # Portuguese
+        r"(?:o\s+)?candidato\s+(?:opositor|da\s+oposicao)", r"(?<!lider\sda\s)(?<!lideranca\sda\s)a\s+oposicao",
+        r"(?:o|ao)\s+opositor",
     ),
-    "challenger": (r"the\s+challenger", r"his\s+challenger", r"el\s+retador",),
+    # the head of state named by nationality ("the Russian leader", "o líder russo"): only for the
+    # elections where ROLE_HOLDERS says who holds it, so a Russian leader in a Venezuelan story is nobody
+    "russian_leader": (r"the\s+russian\s+(?:leader|president)", r"(?:el|al)\s+(?:lider|presidente|mandatario)\s+ruso",
+                       r"(?:o|ao)\s+(?:lider|presidente)\s+russo", r"presiden\s+rusia"),
+    "challenger": (r"the\s+challenger", r"his\s+challenger", r"el\s+retador", r"(?:capres\s+)?penantang"),
 }
 
 

@@ -25,8 +25,8 @@ _UNIT_NOUN_EXTRA = ("actas", "acta", "tally sheets", "tally sheet", "tallies", "
 
 @lru_cache(maxsize=None)
 def _unit_noun() -> re.Pattern:
-    words = set(vocab.phrases("quantity", "units")) | set(_UNIT_NOUN_EXTRA)
-    return re.compile(r"^\s*(?:de\s+|of\s+|dari\s+)?(?:(?:the|las|los|as|os|all)\s+)?(?:\w+\s+)?(?:"
+    words = set(vocab.phrases("quantity", "units")) | set(vocab.phrases("quantity", "units_extra")) | set(_UNIT_NOUN_EXTRA)
+    return re.compile(r"^\s*(?:de\s+|of\s+|dari\s+)?(?:(?:the|las|los|as|os|all)\s+)?(?:\w++\s++){0,2}(?:"
                       + vocab.alternation(words) + r")(?![\w])")
 
 
@@ -40,6 +40,12 @@ def _word_list(section: str, key: str) -> re.Pattern:
     return re.compile(r"^(?:" + vocab.alternation(vocab.phrases(section, key)) + r")(?![\w])")
 
 
+#: nouns for what the election installed (tables, machines, polling stations), as opposed to the
+#: documents a file holds (actas, tally sheets): a count of them is the authority's total of units
+_INSTALLED = re.compile(r"\b(?:mesas|machines|maquinas|polling\s+stations|polling\s+places|precincts|tps|uiks?|"
+                        r"tempat\s+pemungutan\s+suara|colegios\s+electorales|secoes|voting\s+tables|"
+                        r"ballot\s+boxes|urnas)\b")
+
 _FULL = re.compile(r"^[\s,]*(?:with|con|com|dengan|where|donde|onde|at|de|da|del)?\s*(?:a\s+|an\s+|una\s+|uma\s+)?"
                    r"(?:100\s*(?:%|percent|por\s*ciento|por\s*cento|persen)\s*(?:turnout|de\s+participacao|"
                    r"de\s+participacion|partisipasi)|(?:turnout|participacion|participacao|partisipasi)\s+"
@@ -47,7 +53,7 @@ _FULL = re.compile(r"^[\s,]*(?:with|con|com|dengan|where|donde|onde|at|de|da|del
 _WON_BY = re.compile(r"^[\s,]*(?:(?:that\s+were\s+|que\s+fueron\s+|que\s+foram\s+|yang\s+)?(?:won|carried|ganadas?|"
                      r"ganados?|vencidas?|ganhas?|dimenangkan|dimenangi)\s+(?:by|por|oleh)\b|"
                      r"(?:where|in\s+which|donde|en\s+(?:las|los)\s+que|onde|em\s+que|nas\s+quais|yang)\s+"
-                     r"(?:[\w'.-]+\s+){0,2}(?:won|led|came\s+first|gano|se\s+impuso|venceu|ganhou|menang|unggul)\b)")
+                     r"(?:[\w'.-]++\s++){0,2}(?:won|led|came\s+first|gano|se\s+impuso|venceu|ganhou|menang|unggul)\b)")
 _WON_BEFORE = re.compile(r"(?:^|\W)(?:won|carried|took|gano|ganó|venceu|ganhou|menang|memenangkan|unggul\s+di)\s+"
                          r"(?:in\s+|en\s+|em\s+|di\s+)?$")
 
@@ -58,6 +64,7 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
     mn = _unit_noun().match(after)
     if not mn:
         return "all", "no unit noun"
+    installed = bool(_INSTALLED.search(mn.group(0)))
     rest = after[mn.end():]
     if _FULL.match(rest):
         return "full_turnout", "units at 100 % turnout"
@@ -73,8 +80,10 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
     if rest[:1] not in (",", ";", ")", ".") and head and _word_list("scope", "subset_after").match(head):
         w = head.split()[0]
         return "subset", f"qualified by '{w} …'"
-    if re.match(r"^(?:\w+\s+){0,3}(?:not|no|nao|tidak|belum|sin|sem|without)\b", head):
+    if re.match(r"^(?:\w++\s++){0,3}(?:not|no|nao|tidak|belum|sin|sem|without)\b", head):
         return "subset", "a negated set"
+    if installed:
+        return "installed", f"'{mn.group(0).strip()}': the units the election had (the authority's total)"
     return "all", "every unit in the file"
 
 
@@ -96,12 +105,17 @@ def region_count(f: str, start: int, end: int, sent_start: int, sent_end: int, l
     prev = f[max(sent_start, start - 12):start]
     if re.search(r"(?:^|\W)(?:of|out\s+of|de|dos|das|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?$", prev):
         return "regions", "the number of regions ('of N')"
-    won = re.search(r"(?:^|\W)(?:" + vocab.alternation(vocab.phrases("quantity", "won")) + r")(?![\w])", clause_before)
+    won = _won().search(clause_before)
     if won:
         return "regions_won", f"regions won ('{won.group(0).strip()}')"
     if mo:
         return None  # "in 15 of 24 provinces turnout …": a subset of regions, not a count the data names
     return "regions", "the number of regions"
+
+
+@lru_cache(maxsize=None)
+def _won() -> re.Pattern:
+    return re.compile(r"(?:^|\W)(?:" + vocab.alternation(vocab.phrases("quantity", "won")) + r")(?![\w])")
 
 
 @lru_cache(maxsize=None)
@@ -112,8 +126,61 @@ def _every() -> re.Pattern:
 def every_region(f_sent: str) -> list[tuple[int, int]]:
     """Spans of "in every state", "en todos los estados", "di semua provinsi" preceded by a 'won' word."""
     out = []
-    won = re.compile(r"(?:^|\W)(?:" + vocab.alternation(vocab.phrases("quantity", "won")) + r")(?![\w])")
+    won = _won()
     for m in _every().finditer(f_sent):
         if won.search(f_sent[max(0, m.start() - 60):m.start()]):
             out.append((m.start(), m.end()))
     return out
+
+
+@lru_cache(maxsize=None)
+def _levels() -> tuple[re.Pattern, dict[str, str]]:
+    table = vocab.table("levels")
+    return re.compile(r"^\s*(?:" + vocab.alternation(table) + r")(?![\w/])"), table
+
+
+def level_noun(f: str, end: int, sent_end: int, hierarchy: tuple[str, ...]) -> str | None:
+    """The hierarchy level a count names ("514 kabupaten/kota" → ``kabkota``, "335 municipios" →
+    ``municipality``), when it is below the top level of ``hierarchy`` (the top level is ``regions``).
+    A level noun the tally has no column for still names a level: the data cannot count it (unverifiable)."""
+    rx, table = _levels()
+    mo = rx.match(f[end:min(sent_end, end + 40)])
+    if not mo:
+        return None
+    lvl = table.get(" ".join(mo.group(0).split()))
+    if lvl is None or (hierarchy and lvl == hierarchy[0]):
+        return None
+    if lvl not in hierarchy and lvl in ("state", "province", "region"):
+        return None  # a top-level word for a tally whose top level is named otherwise: regions
+    return lvl
+
+
+#: "de acuerdo con el 73,2 % de las actas", "conforme as atas em mãos", "según esa cantidad de actas":
+#: results read from part of the tally sheets (the subset is not identified in any data)
+_PARTIAL_BASIS = re.compile(
+    r"(?:^|\W)(?:de\s+acuerdo\s+con|segun|conforme|according\s+to|based\s+on|on\s+the\s+basis\s+of|"
+    r"com\s+base\s+n[ao]s?|con\s+base\s+en|berdasarkan|segundo|from)\s+"
+    r"(?:(?:el|la|las|los|a|as|o|os|the|esa|esas|essa|essas|this|these|those|that)\s+)?"
+    r"(?:(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)\s+"
+    r"(?:de\s+las\s+|de\s+los\s+|das\s+|dos\s+|of\s+the\s+|of\s+|dari\s+)?|"
+    r"(?P<qty>cantidad|quantidade|number|jumlah)\s+(?:de\s+|of\s+)?)?"
+    r"(?:actas|atas|tally\s+sheets|formulir\s+c1)\b(?P<rest>[^.;]{0,30})")
+_PARTIAL_REST = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)?(?:em\s+maos|in\s+hand|at\s+hand|en\s+mano|en\s+su\s+poder|"
+                           r"recolectadas|recogidas|collected\s+so\s+far|so\s+far|hasta\s+ahora|ate\s+agora|"
+                           r"que\s+tiene|que\s+tienen|disponibles|available)\b")
+
+
+def partial_basis(f_sent: str) -> tuple[int, int] | None:
+    """Span of the words saying a sentence's results come from part of the tally sheets, or None.
+    "according to the actas" alone is the whole set (the opposition's file is those actas)."""
+    for mo in _PARTIAL_BASIS.finditer(f_sent):
+        pct = mo.group("pct")
+        span = (mo.start(), mo.start("rest"))
+        if pct and float(pct.replace(",", ".")) < 100:
+            return span
+        if mo.group("qty") and re.search(r"(?:esa|essa|that|this|esta|essa)\s+$", f_sent[:mo.start("qty")]):
+            return span
+        rest = _PARTIAL_REST.match(mo.group("rest"))
+        if rest:
+            return mo.start(), mo.start("rest") + rest.end()
+    return None

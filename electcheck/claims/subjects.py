@@ -36,7 +36,14 @@ SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
     "medvedev": ("Medvedev", "Dmitry Medvedev", "Медведев"),
     "united_russia": ("United Russia", "Rusia Unida", "Единая Россия", "ЕДИНАЯ РОССИЯ"),
     "yes": ("yes", "sí", "ДА"),
+    "just_russia": ("Fair Russia", "A Fair Russia", "Rusia Justa", "Spravedlivaya Rossiya"),
+    "ldpr": ("Liberal Democratic Party of Russia", "Liberal Democrats", "Partido Liberal Demócrata de Rusia",
+             "Partido Liberal-Demócrata de Rusia"),
     "novye_lyudi": ("New People", "New People party", "Novye Lyudi", "Nuevo Pueblo"),
+    # a bulletin's "others" column: the remaining candidates together
+    "OTHERS": ("the other candidates", "the remaining candidates", "los demás candidatos", "los otros candidatos",
+               "el resto de los candidatos", "os demais candidatos", "os outros candidatos", "kandidat lainnya",
+               "kandidat lain"),
 }
 # Roles ("the incumbent", "la oposición", "chavismo") are not aliases: they live in ``roles.py``.
 #: words never used alone as a candidate name even if a name contains them
@@ -47,6 +54,19 @@ _REGION_PREFIX = re.compile(r"^(edo|estado|state|dtto|distrito|district|provinsi
                             r"respublika|republic|oblast|krai|kray|mp|mun|municipio|municipality)\b\.?\s*", re.I)
 _REGION_EXPAND = {"nva": "nueva", "amac": "amacuro", "gral": "general", "sta": "santa", "sto": "santo",
                   "dtto": "distrito", "blvno": "bolivariano"}
+
+
+def region_aliases(tally: Tally) -> dict[str, tuple[str, ...]]:
+    """Other names of the top-level regions from the user's mapping: a ``[notes.region_aliases]`` table
+    (region name as in the data → list of names the press uses), which ``ingest`` keeps in the metadata:
+
+        [notes.region_aliases]
+        Capital = ["Caracas", "Distrito Capital"]
+    """
+    table = (tally.meta.notes or {}).get("region_aliases") or {}
+    if not isinstance(table, dict):
+        return {}
+    return {str(k): tuple(str(a) for a in (v if isinstance(v, (list, tuple)) else [v])) for k, v in table.items()}
 
 
 @dataclass(frozen=True)
@@ -83,7 +103,8 @@ class Resolver:
             ns = set(c.aliases) | {c.name} | set(SUPPLEMENTARY.get(c.id, ()))
             if len(c.id) >= 3 and not c.id.isupper():
                 ns.add(c.id)
-            names[c.id] = {n for n in ns if n and n.strip()}
+            ns = {n for n in ns if n and n.strip()}
+            names[c.id] = ns | {v for n in ns for v in translit_variants(n)}
             for tok in fold_key(c.name).split():
                 if len(tok) >= 4 and tok not in _STOP:
                     token_owner.setdefault(tok, set()).add(c.id)
@@ -111,11 +132,13 @@ class Resolver:
         if level not in tally.data.columns:
             return None, {}
         out: dict[str, tuple[str, ...]] = {}
+        user = region_aliases(tally)
         for raw in tally.data[level].dropna().unique():
             key = region_key(str(raw))
             if not key:
                 continue
             forms = {key} | set(places.EXTRA_FORMS.get(key, ())) | set(places.english_forms(fold(str(raw))))
+            forms |= {" ".join(fold(a).split()) for a in user.get(str(raw), ()) if a.strip()}
             out[str(raw)] = tuple(sorted(forms, key=len, reverse=True))
         return level, out
 
@@ -210,6 +233,22 @@ class Resolver:
                     continue  # "municipio Libertador" without its state: several municipalities
                 out.append(NameHit(cands[0], m.start() + base, m.end() + base, locative=True))
         return out
+
+
+_TRANSLIT = ((re.compile(r"(?<=\w)sk(?:y|iy|ii)\b"), "ski"), (re.compile(r"(?<=\w)ski\b"), "sky"),
+             (re.compile(r"\bKh(?=[aeiou])"), "J"), (re.compile(r"\bZh(?=[aeiou])"), "Y"))
+
+
+def translit_variants(name: str) -> set[str]:
+    """Other Latin spellings of a romanised Russian name as the Spanish/English press writes them:
+    "Slutsky" / "Slutski", "Kharitonov" / "Jaritonov", "Zhirinovsky" / "Yirinovski"."""
+    if not name.isascii():
+        return set()
+    out = {name}
+    for rx, rep in _TRANSLIT:
+        out |= {rx.sub(rep, n) for n in out}
+    out.discard(name)
+    return out
 
 
 @lru_cache(maxsize=4096)

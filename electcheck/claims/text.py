@@ -44,6 +44,8 @@ class Sentence:
 
 
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ\"“—-])")
+#: "… el 51. 20 % de …": digits, a full stop, one space, one or two digits and a percent sign
+_SPLIT_DECIMAL = re.compile(r"\d\. \d{1,2}\s?(?:%|por\s?ciento|por\s?cento|percent|per\s?cent|persen)")
 _ABBREV = re.compile(r"(?:\b(?:EDO|DTTO|Dr|Mr|Mrs|Ms|Sr|Sra|St|No|Nº|vs|etc|approx|aprox|Gen|Lt|Sen|Rep|U\.S|E\.E\.U\.U|p\.p)\.|\b[A-Z]\.)$")
 
 _ES = set("de la el los las que y en por con del se un una para es al lo como más pero sus fue votos millones ha según entre sin sobre este esta también hasta desde donde cuando porque muy ya".split())
@@ -111,6 +113,8 @@ def sentences(text: str) -> list[Sentence]:
         piece = text[pos:m.start()]
         if _ABBREV.search(piece.rstrip()) and "\n" not in m.group(0):
             continue
+        if "\n" not in m.group(0) and m.start() >= 2 and _SPLIT_DECIMAL.match(text, m.start() - 2):
+            continue  # "51. 20 %": a decimal with a stray space, not a full stop
         if piece.strip():
             out.append(Sentence(pos, m.start(), piece, detect_lang(piece, doc_lang)))
         pos = m.end()
