@@ -185,16 +185,23 @@ def read_bytes(path: str | Path, what: str = "file") -> bytes:
     """
     lim = current().max_bytes
     if str(path) == "-":
-        data = sys.stdin.buffer.read(lim + 1)
-        if len(data) > lim:
-            raise refuse("max_bytes", "standard input is larger than the byte limit", file="-")
-        return data
+        return _read_bounded(sys.stdin.buffer, lim, "standard input", "-")
     p = check_regular_file(path, what)
     with open(p, "rb") as f:
-        data = f.read(lim + 1)
-    if len(data) > lim:
-        raise refuse("max_bytes", "the file is larger than the byte limit", file=str(p))
-    return data
+        return _read_bounded(f, lim, "the file", str(p))
+
+
+def _read_bounded(f, lim: int, what: str, name: str) -> bytes:
+    """Up to ``lim`` bytes in chunks: ``f.read(lim + 1)`` would allocate the whole limit (GBs) up front."""
+    parts, n = [], 0
+    while True:
+        chunk = f.read(min(1 << 20, lim + 1 - n))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        n += len(chunk)
+        if n > lim:
+            raise refuse("max_bytes", f"{what} is larger than the byte limit", file=name)
 
 
 def read_text(path: str | Path, encoding: str = "utf-8", what: str = "file") -> str:

@@ -31,13 +31,30 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
+#: the child writes its own peak resident memory (KiB) to $ELECTCHECK_TEST_RSS at exit: the parent's
+#: RUSAGE_CHILDREN is the peak over every child it ever reaped, so another test's child would count
+CHILD = ("import atexit, os, resource\n"
+         "atexit.register(lambda: open(os.environ['ELECTCHECK_TEST_RSS'], 'w')"
+         ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+         "from electcheck.cli import main\nmain()")
+PEAK_KB: dict[str, int] = {}
+
+
 def cli(*args: str, stdin=None, timeout: float = TIMEOUT, env=None) -> tuple[int, str, str, float]:
-    """(exit code, stdout, stderr, seconds) of ``electcheck ARGS`` in a memory-limited child process."""
-    t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-c", "from electcheck.cli import main; main()", *map(str, args)],
-                       capture_output=True, text=True, timeout=timeout, preexec_fn=_limit_memory,
-                       stdin=stdin if stdin is not None else subprocess.DEVNULL, env=env or ENV)
-    return r.returncode, r.stdout, r.stderr, time.monotonic() - t0
+    """(exit code, stdout, stderr, seconds) of ``electcheck ARGS`` in a memory-limited child process;
+    the child's peak resident memory is left in ``PEAK_KB['last']``."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".rss") as f:
+        t0 = time.monotonic()
+        r = subprocess.run([sys.executable, "-c", CHILD, *map(str, args)],
+                           capture_output=True, text=True, timeout=timeout, preexec_fn=_limit_memory,
+                           stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                           env={**(env or ENV), "ELECTCHECK_TEST_RSS": f.name})
+        secs = time.monotonic() - t0
+        text = open(f.name).read().strip()
+        PEAK_KB["last"] = int(text) if text else 0
+    return r.returncode, r.stdout, r.stderr, secs
 
 
 #: seconds of each refusal, printed at the end of the session (pytest -s) for the record
@@ -47,7 +64,7 @@ TIMES: dict[str, float] = {}
 def refused(args, *words, **kw) -> str:
     code, out, err, secs = cli(*args, **kw)
     TIMES[os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]] = secs
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < (1 << 30) // 1024  # < 1 GB resident
+    assert 0 < PEAK_KB["last"] < (1 << 30) // 1024  # < 1 GB resident, this child alone
     assert code == 2, (code, err[-2000:])
     assert err.count("\n") == 1 and err.startswith("electcheck: error: "), err[-2000:]
     assert "Traceback" not in err and out == ""

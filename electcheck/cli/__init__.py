@@ -85,7 +85,7 @@ def _register() -> None:
     # Each module adds its commands to ``app`` (or a sub-typer) on import.
     import importlib
 
-    for mod in ("ingest", "inspect", "data", "compare", "check", "forensics", "audit"):
+    for mod in ("ingest", "inspect", "data", "compare", "check", "forensics", "audit", "batch"):
         try:
             importlib.import_module(f"{__name__}.{mod}")
         except ModuleNotFoundError as e:  # a command group not written yet

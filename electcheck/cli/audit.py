@@ -13,38 +13,20 @@ from ..errors import InputError
 from ..escape import terminal
 from . import app
 from .common import Format, FormatOpt, QuietOpt, emit, info, to_json
+from .progress import Bar
 
 
-class _Progress:
-    """A rich progress bar on stderr (steps done / total, current step, elapsed time), only when
-    stderr is a terminal and -q is not given; otherwise calls do nothing.
-
-    Called with each step's name as it begins: the step before it counts as done.
-    """
+class _Progress(Bar):
+    """The audit's bar: called with each step's name as it begins; the step before it counts as done."""
 
     def __init__(self, quiet: bool, total: int | None = None, stream=None):
-        self.live = None
+        super().__init__("audit", quiet, total=total, stream=stream)
         self.started = 0
-        stream = sys.stderr if stream is None else stream
-        if not quiet and stream.isatty():
-            from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn)
-
-            self.live = Progress(TextColumn("[bold]audit"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=Console(file=stream), transient=True)
-            self.task = self.live.add_task("starting", total=total)
-
-    def __enter__(self):
-        if self.live:
-            self.live.__enter__()
-        return self
 
     def __exit__(self, *a):
         if self.live:
             self.live.update(self.task, completed=self.started)
-            self.live.__exit__(*a)
+        super().__exit__(*a)
 
     def __call__(self, message: str) -> None:
         if self.live:

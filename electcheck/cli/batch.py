@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from ..escape import terminal
 from . import app
 from .common import QuietOpt, info
+from .progress import Bar
 
 
 @app.command("batch")
@@ -25,7 +24,7 @@ def batch(
     from ..batch import load_batch_config, run_batch
 
     cfg = load_batch_config(config)
-    bar = _Bar(len(cfg.jobs), quiet)
+    bar = Bar("batch", quiet, total=len(cfg.jobs), lines=True)
 
     def started(i: dict) -> None:
         info(f"batch: {len(cfg.jobs)} jobs on {i['workers']} worker(s) ({i['scheduler']})", quiet)
@@ -34,7 +33,7 @@ def batch(
 
     with bar:
         summary = run_batch(cfg, output, scheduler=scheduler, workers=workers, force=force,
-                            on_start=started, on_done=bar.done)
+                            on_start=started, on_done=lambda row: bar.advance(_line(row)))
     failed = [r for r in summary["jobs"] if r["status"] != "ok"]
     skipped = sum(bool(r.get("skipped")) for r in summary["jobs"])
     info(f"{len(summary['jobs']) - len(failed)} ok ({skipped} unchanged, skipped), {len(failed)} failed; "
@@ -43,34 +42,7 @@ def batch(
         raise SystemExit(1)
 
 
-class _Bar:
-    """One bar for the batch on a terminal; a line per finished job otherwise."""
-
-    def __init__(self, total: int, quiet: bool):
-        self.quiet, self.live = quiet, None
-        if not quiet and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.live = Progress(TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=Console(file=sys.stderr), transient=True)
-            self.task = self.live.add_task("", total=total)
-
-    def __enter__(self):
-        if self.live:
-            self.live.__enter__()
-        return self
-
-    def __exit__(self, *a):
-        if self.live:
-            self.live.__exit__(*a)
-
-    def done(self, row: dict) -> None:
-        what = "unchanged" if row.get("skipped") else row["status"]
-        line = f"{terminal(row['name'])}: {what}" + (f" — {terminal(row['reason'])}" if row.get("reason") else "") \
-            + (f" ({row['seconds']:.1f} s)" if row.get("seconds") and not row.get("skipped") else "")
-        if self.live:
-            self.live.update(self.task, advance=1, description=line)
-        elif not self.quiet:
-            print(line, file=sys.stderr)
+def _line(row: dict) -> str:
+    what = "unchanged" if row.get("skipped") else row["status"]
+    return (f"{terminal(row['name'])}: {what}" + (f" — {terminal(row['reason'])}" if row.get("reason") else "")
+            + (f" ({row['seconds']:.1f} s)" if row.get("seconds") and not row.get("skipped") else ""))

@@ -82,6 +82,10 @@ def ingest(
     header_row: Optional[int] = typer.Option(None, "--header-row", help="Row number of the header (1 = first)."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
     add_bom: bool = typer.Option(False, "--add-bom", help="Start CSV outputs with a BOM (for Excel)."),
+    contest: Optional[str] = typer.Option(None, "--contest", help="PDF results: the contest to read "
+                                          "(default: the mapping's)."),
+    allow_path: list[Path] = typer.Option([], "--allow-path", help="Let the mapping read this file or folder "
+                                          "(include, codebook) outside its own folder."),
     fmt: Format = FormatOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
@@ -92,8 +96,12 @@ def ingest(
     outputs = {"-o": out, "--errors": errors}
     file_part = source.split("::", 1)[0] if "::" in source else source
     refuse_overwrite(outputs, [file_part, map_file, source.split("::", 1)[1] if "::" in source else None])
-    result = run_ingest(source, profile=profile, mapping=map_file, encoding=encoding, locale=locale,
-                        delimiter=delimiter, header_row=header_row, sheet=sheet)
+    from .progress import Bar
+
+    with Bar("photos", quiet) as bar:  # only folders of acta photos report progress
+        result = run_ingest(source, profile=profile, mapping=map_file, encoding=encoding, locale=locale,
+                            delimiter=delimiter, header_row=header_row, sheet=sheet, contest=contest,
+                            allow_paths=tuple(allow_path), progress=lambda done, total: bar.update(done, total))
     refuse_overwrite(outputs, [i.path for i in result.tally.meta.inputs])
     if errors is not None:
         rows = [[q.file, q.row, q.column, q.value, q.reason, q.hint, q.cells] for q in result.report.quarantine]

@@ -33,11 +33,17 @@ def load_tally(source: str, **kwargs) -> Tally:
 
 def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Path | Mapping | None = None,
            encoding: str | None = None, locale: str | None = None, delimiter: str | None = None,
-           header_row: int | None = None, sheet: str | None = None) -> IngestResult:
+           header_row: int | None = None, sheet: str | None = None, contest: str | None = None,
+           allow_paths: tuple[str | Path, ...] | list[str | Path] = (), progress=None) -> IngestResult:
     """Read ``source`` (a built-in name, a file, or an electcheck Parquet file).
 
     A file needs ``profile`` (a built-in profile name) or ``mapping`` (a TOML
-    mapping file or a Mapping); the read options override the mapping's.
+    mapping file or a Mapping); the read options override the mapping's. A PDF's
+    mapping has a ``[pdf]`` table (``contest`` overrides the contest it reads); a
+    folder of acta photos (or a mapping with a ``[qr]`` table) is read by
+    :func:`electcheck.sources.acta_images.ingest_actas`, calling ``progress(done,
+    total)`` as photos are decoded. ``allow_paths``: folders a mapping's
+    ``include``/``[codebook]`` may read outside its own folder.
     """
     from ..sources.spec import parse_source
 
@@ -59,6 +65,11 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
         report.findings = early + run_checks(tally)
         return IngestResult(tally, report)
 
+    if name is None and not isinstance(mapping, Mapping):
+        from ..sources import acta_images
+
+        if acta_images.is_acta_source(source, profile, mapping):  # a folder of photos, or a [qr] profile
+            return acta_images.ingest_actas(source, profile=profile, mapping=mapping, progress=progress)
     if name is not None:
         ds = registry.DATASETS[name]
         path = registry.resolve(ds.file)
@@ -84,7 +95,7 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
         if Path(mapping).exists():  # a missing one is said by load_mapping
             with _limits.using(max_bytes=min(_limits.current().max_bytes, 16 << 20)):
                 _limits.check_regular_file(mapping, "mapping")  # never /dev/zero or a FIFO; a mapping is small
-        m = load_mapping(mapping)
+        m = load_mapping(mapping, allow_paths=allow_paths)
     else:
         m = None
     overrides = {k: v for k, v in dict(encoding=encoding, delimiter=delimiter, header_row=header_row,
@@ -95,7 +106,23 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
     known = m if m is not None else (None if profiles.is_russian(profile) else profiles.load_profile(profile))
     if known is not None:
         opts = dataclasses.replace(opts, select_columns=lambda header: _needed_columns(known, header))
-    raw = read_table(path, opts)
+    from ..sources.pdf import is_pdf, read_pdf
+
+    pdf_read = None
+    if is_pdf(path):
+        spec_map = m if m is not None else known
+        if spec_map is None or spec_map.pdf is None:
+            raise InputError("this is a PDF; its mapping needs a [pdf] table", file=str(path),
+                             hint="Run 'electcheck inspect FILE.pdf' to draft one (docs/pdf.md)")
+        pdf_read = read_pdf(path, spec_map.pdf, contest=contest, origin=spec_map.origin)
+        raw = pdf_read.raw
+        m = spec_map
+        if not m.candidates or (contest and pdf_read.contest != spec_map.pdf.get("contest")):
+            m = dataclasses.replace(m, candidates=pdf_read.candidate_specs())
+    else:
+        if contest is not None:
+            raise InputError("--contest applies to PDF results only", file=str(path))
+        raw = read_table(path, opts)
     if m is None:
         m = profiles.load_profile(profile, list(raw.cells.columns))
         if profiles.is_russian(profile):
@@ -120,6 +147,10 @@ def ingest(source: str | Path, *, profile: str | None = None, mapping: str | Pat
         tally.meta.source = m.source or Path(source).stem
     _set_leader(tally)
     report.findings = grouping_findings(groupings, str(path)) + early + run_checks(tally)
+    if pdf_read is not None:
+        report.findings = pdf_read.findings + report.findings
+        report.rows_outside_selection.update(pdf_read.outside_selection)
+        tally.meta.notes.update(pdf_read.notes())
     if report.rows_read == 0:
         report.findings.insert(0, Finding(
             "no-data-rows", "warning", "No data rows",

@@ -607,9 +607,14 @@ def is_acta_source(path: str | Path, profile: str | None = None, mapping: str | 
         toml = Path(mapping)
     else:
         return False
+    from .. import limits
+    from ..errors import ElectcheckError
+
+    if not toml.is_file():  # a FIFO or device is refused by load_mapping, with its reason
+        return False
     try:
-        return "qr" in tomllib.loads(toml.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "qr" in tomllib.loads(limits.read_text(toml, what="mapping"))
+    except (OSError, ElectcheckError, tomllib.TOMLDecodeError):
         return False
 
 

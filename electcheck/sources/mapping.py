@@ -126,7 +126,9 @@ def load_mapping(path: str | Path, *, allow_paths: Iterable[str | Path] = ()) ->
     folder or below, or under one of ``allow_paths`` (files or folders the caller allows)."""
     p = Path(path)
     try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        from .. import limits
+
+        doc = tomllib.loads(limits.read_text(p, what="mapping"))
     except FileNotFoundError:
         raise InputError("mapping file not found", file=str(p)) from None
     except UnicodeDecodeError:
@@ -181,7 +183,9 @@ def mapping_from_dict(doc: dict[str, Any], origin: str = "mapping", base: Path |
     if "include" in doc:  # shared candidate list, e.g. one election's candidates for several files
         inc = confined_path(doc["include"], base, allow_paths, "included file", origin)
         try:
-            shared = tomllib.loads(inc.read_text(encoding="utf-8"))
+            from .. import limits
+
+            shared = tomllib.loads(limits.read_text(inc, what="mapping include"))
         except (OSError, tomllib.TOMLDecodeError) as e:
             raise InputError(f"cannot read included file {doc['include']!r} ({e})", file=origin) from None
         doc = {**doc, "candidates": doc.get("candidates", []) + shared.get("candidates", [])}

@@ -608,7 +608,13 @@ def candidate_id(label: str, taken: set[str]) -> str:
 
 
 def is_pdf(path: str | Path) -> bool:
-    """True when the file starts like a PDF (ingest and inspect dispatch on this)."""
+    """True when the file starts like a PDF (ingest and inspect dispatch on this).
+
+    Only a regular file is opened: a FIFO or device would block or never end here, before the
+    readers' own refusal could say so.
+    """
+    if not Path(path).is_file():
+        return False
     try:
         with open(path, "rb") as f:
             return f.read(1024).lstrip()[:5].startswith(b"%PDF")

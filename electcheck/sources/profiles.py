@@ -18,6 +18,7 @@ PROFILE_DIR = Path(__file__).parent / "profiles"
 
 def profile_names() -> list[str]:
     names = [p.stem.replace("venezuela-2024-", "venezuela-2024/").replace("indonesia-2019-", "indonesia-2019/")
+             .replace("kansas-finney-2023-", "kansas-finney-2023/")
              for p in sorted(PROFILE_DIR.glob("*.toml")) if not p.name.startswith("_")]
     return sorted(names + [f"russia-{y}" for y in (2004, 2007, 2008, 2011, 2012, 2016, 2018, 2020, 2021, 2024)]
                   + ["russia-2024-electronic", "venezuela-2024/cne-bulletin-1", "venezuela-2024/cne-bulletin-2"])

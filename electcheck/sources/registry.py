@@ -18,6 +18,7 @@ from ..errors import DataNotFound, InputError
 PROJECT_DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 _GH = "https://raw.githubusercontent.com"
+_FINNEY = "openelections/openelections-sources-ks/2c82a3750b74d9255de9eff5be28d6f3528ac418/2023/Finney"
 _VZ_COMMIT = "Enyer182/analisis-votaciones-venezuela-2024/40543fbb0cc7288ea31f746d2d95335da6ef4d05"
 _QR_COMMIT = "ipince/vzlapi/71e08f6e652ec44f32077ffcaec4d89779fe745c"
 
@@ -75,6 +76,16 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
             "venezuela-2000",
             DataFile("venezuela-2000/resultados_elecc_2000_presidencial_por_mesa.csv",
                      "bbdcbf9d7c5d750a6066144f2ffd1d650a400e41bef5c21cad2217825679b598")),
+    Dataset("kansas-finney-2023/precincts", "Finney County, Kansas, 7 Nov 2023: official precinct summary PDF "
+            "(73 precincts, 12 contests; --contest NAME)", "kansas-finney-2023/precincts",
+            DataFile("kansas-finney-2023-local/2023-11-07-General---Precinct-Summary---OFFICIAL.pdf",
+                     "1e7341fed56e49af095c10c970014486ae5166cf183a3c67c68c0e200800b5c4",
+                     f"{_GH}/{_FINNEY}/2023-11-07-General---Precinct-Summary---OFFICIAL.pdf")),
+    Dataset("kansas-finney-2023/county", "Finney County, Kansas, 7 Nov 2023: official election summary PDF "
+            "(county totals; --contest NAME)", "kansas-finney-2023/county",
+            DataFile("kansas-finney-2023-local/2023-11-07-General---Election-Summary---OFFICIAL.pdf",
+                     "47acff4291fa517d4da6324eac1e400f9474eee681d752316626b9506ea07e6d",
+                     f"{_GH}/{_FINNEY}/2023-11-07-General---Election-Summary---OFFICIAL.pdf")),
     Dataset("indonesia-2019/official", "Indonesia 2019 presidential: KPU Situng figures per TPS (813,336 TPS)",
             "indonesia-2019/official", _INDONESIA_TPS),
     Dataset("indonesia-2019/kawalpemilu", "Indonesia 2019 presidential: KawalPemilu volunteer tally per TPS",
