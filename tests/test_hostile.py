@@ -31,11 +31,13 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-#: the child writes its own peak resident memory (KiB) to $ELECTCHECK_TEST_RSS at exit: the parent's
-#: RUSAGE_CHILDREN is the peak over every child it ever reaped, so another test's child would count
-CHILD = ("import atexit, os, resource\n"
-         "atexit.register(lambda: open(os.environ['ELECTCHECK_TEST_RSS'], 'w')"
-         ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+#: the child writes its own peak resident memory (VmHWM, KiB) to $ELECTCHECK_TEST_RSS at exit. Not
+#: ru_maxrss: Linux carries it across fork and exec, so the forking test process's size would count
+CHILD = ("import atexit, os\n"
+         "def _peak():\n"
+         "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+         "    open(os.environ['ELECTCHECK_TEST_RSS'], 'w').write(hwm)\n"
+         "atexit.register(_peak)\n"
          "from electcheck.cli import main\nmain()")
 PEAK_KB: dict[str, int] = {}
 
