@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -70,15 +69,10 @@ def check(
 
     if (text is None) == (file is None):
         raise typer.BadParameter("give the text as an argument or with --file (not both)")
-    if file == "-":
-        body = sys.stdin.read()
-    elif file is not None:
-        try:
-            body = Path(file).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("file not found", file=file) from None
-        except UnicodeDecodeError:
-            raise InputError("the text is not UTF-8", file=file, hint="Save it as UTF-8 and try again") from None
+    if file is not None:
+        from .. import limits
+
+        body = limits.read_text(file, what="text file")  # '-' = stdin; bounded; devices and FIFOs refused
     else:
         body = text
     if lang not in (None, "en", "es", "pt", "id"):
