@@ -66,6 +66,9 @@ def _hits(section: str, key: str, text: str) -> list[re.Match]:
 _HEDGE_ESTIMATED = re.compile(r"(?:^|\W)(?:an|some|unos|unas|um|uma|cerca\s+de)\s+estimated?\s*$|(?:^|\W)estimated\s*$")
 
 
+_RESULT_VERB = re.compile(r"(?<![\w])(?:got|gets|received|obtained|garnered|scored|polled|obtuvo|obtiene|recibio|"
+                          r"logro|consiguio|obteve|recebeu|conquistou|memperoleh|meraih|mendapat|mendapatkan)(?![\w])")
+
 #: "has not released any results from": a negated report attributes nothing
 _NEGATED = re.compile(r"(?<![\w])(?:not|no|never|nao|nunca|tidak|belum|sin|sem|without)\s++(?:\w++\s++)?(?:\w++\s++)?$"
                       r"|n't\s++(?:\w++\s++)?$")
@@ -88,6 +91,9 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         if mod == "estimated":  # "an estimated 7 million": a hedge, not an estimate by someone
             ms = [m for m in ms if not (m.end() <= s and _HEDGE_ESTIMATED.search(cl[:s]) and
                                         not cl[m.end():s].strip(" $"))]
+        # "was set to win … as he got 75.91 percent": a result verb between the cue and the number
+        # states the figure; the forecast is about the outcome
+        ms = [m for m in ms if not (m.end() <= s and _RESULT_VERB.search(cl[m.end():s]))]
         if ms:
             modality, mcue = mod, _nearest(ms, s, e).group(0)
             break
@@ -96,6 +102,15 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         if ms:
             mod = modality if modality != "asserted" else ("forecast" if kind == "poll" else "estimated")
             return Attribution(kind, None, mod, _nearest(ms, s, e).group(0))
+    # "According to exit polls, Putin got 73.9 % while Grudinin got 11.2 %": a source named in an earlier
+    # clause of the sentence still speaks in the later ones, unless a later clause names its own actor
+    if a > 0 and not own_actor(cl, authority):
+        head = f_sent[:a]
+        for kind in ("exit_poll", "estimate", "poll"):
+            ms = _hits("attribution", kind, head)
+            if ms:
+                mod = modality if modality != "asserted" else ("forecast" if kind == "poll" else "estimated")
+                return Attribution(kind, None, mod, ms[-1].group(0))
     actors: list[tuple[int, str, str | None, str]] = []
     party = _hits("attribution", "party", cl)
     if party:
@@ -112,6 +127,18 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         _, kind, who, cue = min(actors)
         return Attribution(kind, who, modality, cue)
     return Attribution("author", None, modality, mcue)
+
+
+_NEW_SOURCE = re.compile(r"(?<![\w])(?:according\s+to|segun|de\s+acuerdo\s+con|segundo|de\s+acordo\s+com|conforme|"
+                         r"menurut|berdasarkan)(?![\w])")
+
+
+def own_actor(cl: str, authority: dict | None) -> bool:
+    """The clause names its own source: a party cue, the authority's name, or "according to …" (a bare
+    reporting verb, "Maduro -indicó- el 30 %", is the same speaker going on)."""
+    if _hits("attribution", "party", cl) or _NEW_SOURCE.search(cl):
+        return True
+    return bool(authority and _names_rx(tuple(authority["names"])).search(cl))
 
 
 @lru_cache(maxsize=None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Finding, Tally
-from .attribution import Attribution, attribution, authority_for, clause
+from .attribution import Attribution, attribution, authority_for, clause, own_actor
 from .evidence import evidence
 from .explain import QUANTITY, UNVERIFIABLE_REASON, explain, plain
 from .facts import QUANTITIES, Facts, Value
@@ -27,6 +27,10 @@ from .verdicts import Decision, better, decide
 #: a "sentence" longer than this is not prose and is skipped whole (hostile input stays fast)
 MAX_SENTENCE = 5_000
 _THAN = re.compile(r"\b(?:than|que|dari|do\s+que)\s+(?:mr\.?\s+|mr\s+)?$|\b(?:than|que|dari)\b")
+#: "in the region", "en la república", "di provinsi tersebut": the place of the previous sentence
+_REGION_ANAPHOR = re.compile(r"\b(?:in|en|na|no|di)\s+(?:the\s+|la\s+|el\s+|esa\s+|esta\s+|this\s+|that\s+)?"
+                             r"(?:region|republic|region|republica|regiao|estado|state|province|provincia|wilayah|provinsi|"
+                             r"daerah)\b(?:\s+(?:tersebut|itu|ini))?(?!\s+(?:of|de|da|do|del)\b)")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 #: quantities summed over counting units (a partial set of tally sheets makes them a subset)
 _RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
@@ -148,6 +152,7 @@ class Checker:
         claims: list[Claim] = []
         skipped: list[Skipped] = []
         last_hits: list = []
+        last_regions: list = []
         for sent in sentences(text):
             if sent.end - sent.start > MAX_SENTENCE:
                 # not prose (a run of digits or punctuation): listed, never parsed
@@ -163,6 +168,11 @@ class Checker:
             last_hits = hits if hits else []
             regions = self.resolver.regions_in(sent.text, base=sent.start)
             fs = f[sent.start:sent.end]
+            if not regions and last_regions and _REGION_ANAPHOR.search(fs):
+                # "The second place in the region went to Grudinin": the place named in the previous sentence
+                r = last_regions[-1]
+                regions = [type(r)(r.key, sent.start, sent.start, False, True)]
+            last_regions = regions
             ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
             _list_percent(ms, f)
             prev: dict[str, tuple[Resolution, Mention]] = {}
@@ -203,11 +213,13 @@ class Checker:
                     # "participó el 59,97 % del censo electoral (12.386.669)": the count behind the turnout
                     res = Resolution("ballots", why=["in parentheses after a turnout: the votes cast behind it"])
                 if res.quantity in _RESULT_Q and pb is not None and not self._snapshot and \
-                        self._in_clause(fs, pb, m.start - sent.start, m.end - sent.start, sl):
+                        self._in_clause(fs, pb, m.start - sent.start, m.end - sent.start, sl, self.authority):
                     # a bulletin is itself a partial count: its figures are not a subset of it
                     uscope = "subset"
                     res.why.append(f"results from part of the tally sheets ('{fs[pb[0]:pb[1]].strip()}')")
-                if res.quantity in ("turnout", "coverage") and self._at_time(ms, f, sent.start):
+                dated = any(y.kind == "year" and (0 <= m.start - y.end <= 25 or 0 <= y.start - m.end <= 12)
+                            for y in ms)  # "os níveis de 2018 de 67,5%": dated by its year, not the moment
+                if res.quantity in ("turnout", "coverage") and not dated and self._at_time(ms, f, sent.start):
                     # "turnout exceeded 90 % as of 13:00", "82 % of TPS by 08.45": a moment of the day;
                     # only a snapshot of the count (a one-row bulletin) records coverage at a moment
                     if res.quantity == "turnout" or not self._snapshot:
@@ -217,6 +229,11 @@ class Checker:
                 if other_kind and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_kind}), not the "
                                                    f"{self.election_kind} one in the data"])
+                if any(n.kind == "number" and n.end <= m.start for n in ms if n is not m) and \
+                        re.match(r"^\s*(?:%|percent|por\s+ciento|por\s+cento|persen)?\s*(?:de|of|in|en|em|da|do|del|"
+                                 r"pada|tahun)\s+(?:(?:la\s+|a\s+|the\s+)?(?:eleccion|eleicao|election|pemilu)\s+"
+                                 r"(?:de\s+|of\s+)?)?(?:19|20)\d\d\b", f[m.end:m.end + 40]):
+                    m.extra["compared"] = True
                 other_year = self._other_year(m, ms, f)
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
@@ -247,12 +264,19 @@ class Checker:
                att: Attribution | None = None, uscope: str | None = None) -> Claim:
         att = att or Attribution()
         hedge, phrase = find_hedge(f[sent.start:m.start])
+        if hedge != "none" and m.extra.get("compared"):
+            # "superó el 57 %, pero por debajo del 65 % de 2012": the other year's figure is compared with,
+            # not hedged
+            why_compared = f"'{phrase}' compares with another year's figure, not a hedge"
+            hedge, phrase = "none", ""
+        else:
+            why_compared = ""
         if m.readings and m.readings[0].high is not None:
             hedge, phrase = "between", ""
         xl = lang if lang in ("en", "es") else "en"  # explanations: English for pt and id (docs/claims.md)
         q = res.quantity
         cid = None
-        why = list(res.why)
+        why = list(res.why) + ([why_compared] if why_compared else [])
         if q in ("votes", "share", "margin_votes", "margin_points", "ratio", "regions_won") or uscope == "won_by":
             cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound,
                                        q if q != "regions_won" else "votes")
@@ -292,13 +316,24 @@ class Checker:
                              f[m.end:min(sent.end, m.end + 40)])
         if regions and not national:
             before = [r for r in regions if r.end <= m.start]
+            # "turnout of 98.3 percent in Ingushetia, 97 percent in Kabardino-Balkaria": a place introduced
+            # right after the number ("… in X") is that number's, not the earlier one
+            right_after = [r for r in regions if r.start >= m.end and r.locative and r.start - m.end <= 30
+                           and not re.search(r"\d", f[m.end:r.start])]
+            if right_after:
+                before = right_after[:1]
+            # a place far after the number, merely mentioned ("… los habitantes de la península de
+            # Crimea"), does not locate it
+            later = [r for r in regions if r.start >= m.end and (r.locative or r.start - m.end <= 60)]
             # a municipality named as such wins over its state; a place introduced as the place
             # ("in Chechnya", "en el estado Miranda") over one merely mentioned ("… de Caracas")
-            pool = before or regions
+            pool = before or later
             subs = [r for r in pool if isinstance(r.key, tuple)]
             loc = [r for r in pool if r.locative]
-            pick = subs[-1] if subs else (loc[-1] if loc and before else (before[-1] if before else regions[0]))
-            region = pick.key
+            pick = (subs[-1] if subs else (loc[-1] if loc and before else (before[-1] if before else
+                                                                           (pool[0] if pool else None))))
+            region = pick.key if pick is not None else None
+        if region is not None:
             why.append("region: " + (" / ".join(region) if isinstance(region, tuple) else region))
         res.region = region
         percent = m.unit in ("percent", "points") or q in _PERCENT_Q
@@ -321,7 +356,7 @@ class Checker:
         if q == "margin_points" and m.unit == "percent":
             stated_unit = "points"
         # "the difference between A and B" has no sign; "A won by N" has one
-        unsigned = bool(re.search(r"\b(entre|between|diferencia|difference|gap|brecha)\b", f[sent.start:sent.end]))
+        unsigned = bool(re.search(r"\b(entre|between|diferencia|difference|gap|brecha|diferenca|selisih|antara)\b", f[sent.start:sent.end]))
         facts_sets, auth_note = [self.facts], ""
         if att.kind == "authority":
             own, how = self._authority_facts()
@@ -437,13 +472,22 @@ class Checker:
         return None
 
     @staticmethod
-    def _in_clause(fs: str, span: tuple[int, int], start: int, end: int, lang: str) -> bool:
+    def _in_clause(fs: str, span: tuple[int, int], start: int, end: int, lang: str, authority=None) -> bool:
+        """The span is in the number's clause, or in an earlier clause and the number's clause names no source
+        of its own ("… según las cuales González obtuvo el 70 %, mientras que Maduro -indicó- el 30 %")."""
         a, b = clause(fs, start, end, lang)
-        return a <= span[0] and span[1] <= b
+        if a <= span[0] and span[1] <= b:
+            return True
+        return span[1] <= a and not own_actor(fs[a:b], authority)
 
     @staticmethod
     def _at_time(ms: list[Mention], f: str, sent_start: int) -> bool:
-        """A time of day in the sentence introduced as a moment ("as of 13:00", "hasta las 14:00", "pukul 08.45")."""
+        """A time of day in the sentence introduced as a moment ("as of 13:00", "hasta las 14:00", "pukul 08.45"),
+        or a moment named in words ("as of 1500 GMT", "three hours before polls closed", "a falta de tres horas
+        para el cierre")."""
+        sent = f[sent_start:max((y.end for y in ms), default=sent_start) + 120]
+        if _MOMENT.search(sent):
+            return True
         for y in ms:
             if y.kind == "time" and (y.text.lower().startswith(("pukul", "jam")) or re.search(
                     r"(?:^|\W)(?:as\s+of|by|at|until|a\s+las|hasta\s+las|para\s+las|as|ate\s+as|hingga|sampai|per)\s+$",
@@ -460,10 +504,14 @@ class Checker:
             if y.kind not in ("year", "date"):
                 continue
             yr = re.search(r"(19|20)\d\d", y.text)
-            if not yr or re.search(r"\b(since|desde|until|hasta|till|from|born|nacid[oa]\s+en)\s+(?:el\s+|the\s+)?$",
+            if not yr or re.search(r"\b(since|desde|until|hasta|till|from|born|nacid[oa]\s+en|ate|hingga|sampai|"
+                                   r"a\s+partir\s+de)\s+(?:el\s+|the\s+|o\s+)?$",
                                    f[max(0, y.start - 20):y.start]):
                 continue  # "in power since 2013" dates a state, not the figure
             between = f[y.end:m.start] if y.end <= m.start else f[m.end:y.start]
+            lo, hi = (y.end, m.start) if y.end <= m.start else (m.end, y.start)
+            if any(n is not m and n.kind == "number" and lo <= n.start and n.end <= hi for n in ms):
+                continue  # "67%, acima dos 65% da eleição de 2012": the year is the other figure's
             near = (y.end <= m.start and len(between) <= 80 and not re.search(r"[;.]\s", between)) or \
                    (y.start >= m.end and len(between) <= 40)
             if near and not re.search(r"\b(while|mientras|but|pero|whereas|compared|frente|than|que)\b", between):
@@ -509,6 +557,11 @@ class Checker:
         return self._ev
 
 
+#: a moment of election day named in words
+_MOMENT = re.compile(r"\b(?:as\s+of|by|at)\s+\d{3,4}\s*(?:gmt|utc|local\s+time|moscow\s+time|msk)\b|"
+                     r"\b\w+\s+hours?\s+before\s+(?:the\s+)?(?:polls?|polling\s+stations?|voting)\s+(?:close|closed|closing|ended)\b|"
+                     r"\ba\s+falta\s+de\s+\w+\s+horas?\b|\bhoras?\s+antes\s+del?\s+cierre\b|"
+                     r"\bhoras?\s+antes\s+do\s+(?:fechamento|encerramento)\b|\bjam\s+sebelum\s+(?:tps\s+)?ditutup\b")
 #: the kind of election a clause names
 _ELECTION_KIND = {
     "legislative": re.compile(r"\b(?:parliamentary|legislative|legislativas?|legislativos?|parlamentares|parlamentarias|"

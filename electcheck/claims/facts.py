@@ -141,9 +141,20 @@ class Facts:
         return out
 
     # --- quantities ------------------------------------------------------
+    @staticmethod
+    def _with_others(t: dict, cid) -> dict:
+        """Candidate counts, with ``OTHERS`` = valid − the two leading candidates when the tally has no
+        OTHERS column of its own ("the other candidates together")."""
+        c = t.get("_cands", {})
+        if cid != "OTHERS" or cid in c or len(c) < 3:
+            return c
+        top = sorted(c.values(), reverse=True)
+        valid = t.get("valid") or sum(top)
+        return {**c, "OTHERS": valid - top[0] - top[1]}
+
     def votes(self, cid, region=None, **_):
         t = self.counts(region)
-        v = t.get("_cands", {}).get(cid)
+        v = self._with_others(t, cid).get(cid)
         return [] if v is None else [Value("count", v, f"{cid} = {_fmt(v)}")]
 
     def ballots(self, region=None, **_):
@@ -166,11 +177,13 @@ class Facts:
 
     def share(self, cid, region=None, opponent=None, **_):
         t = self.counts(region)
-        c = t.get("_cands", {})
+        c = self._with_others(t, cid)
         if cid not in c:
             return []
         out = [Value(b, 100 * c[cid] / d, f"{cid} / {b} × 100 = {_fmt(c[cid])} / {_fmt(d)} × 100")
                for b, d in self._share_bases(t)]
+        if cid == "OTHERS" and cid not in t.get("_cands", {}):
+            return out  # the two-candidate basis is for the two leading candidates only
         o = self.opponent(cid, region, opponent)
         if o and o in c and (c[cid] + c[o]):
             d = c[cid] + c[o]
@@ -214,10 +227,13 @@ class Facts:
         out = []
         if not (reg and t.get("ballots")):
             return []  # the standard turnout needs ballots and registered electors of the same units
-        if (self.meta.notes or {}).get("turnout_numerator") == "issued" and t.get("issued"):
+        issued = (self.meta.notes or {}).get("turnout_numerator") == "issued" and t.get("issued")
+        if issued:
             out.append(Value("issued/registered", 100 * t["issued"] / reg,
                              f"ballots issued / registered × 100 = {_fmt(t['issued'])} / {_fmt(reg)} × 100"))
-        if reg and t.get("ballots"):
+        # where the authority counts ballots issued (Russia's CEC), ballots found / registered is not one
+        # of the alternative bases of the rubric (DESIGN.md lists valid / registered only)
+        if reg and t.get("ballots") and not issued:
             out.append(Value("ballots/registered", 100 * t["ballots"] / reg,
                              f"ballots / registered × 100 = {_fmt(t['ballots'])} / {_fmt(reg)} × 100"))
         if reg and t.get("valid"):

@@ -78,6 +78,9 @@ _SPACED_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:, \d{3}){2,}(?![\d])")
 #: "51. 20 %": a percentage with a stray space after its decimal mark, as published
 _SPACED_DECIMAL = re.compile(r"(?<![\w.,])(\d{1,2})[.,] (\d{1,2})(?=\s?(?:%|por\s?ciento|por\s?cento|percent|per\s?cent|persen))")
 _RANGE_OPEN = re.compile(r"(?:^|\W)(" + vocab.alternation(vocab.phrases("ranges", "open")) + r")\s+(?:the\s+|el\s+|la\s+|os\s+|as\s+|los\s+|las\s+)?$")
+#: "na casa dos 60%" (in the sixties): the decade from X, read as the range X to X + 10
+_DECADE = vocab.phrases("ranges", "decade")
+_RANGE_DECADE = re.compile(r"(?:^|\W)(?:" + vocab.alternation(_DECADE) + r")\s+$") if _DECADE else None
 _RANGE_JOIN = re.compile(r"^\s*(?:%|percent|por\s+ciento|por\s+cento|persen)?\s*(?:" +
                          vocab.alternation(vocab.phrases("ranges", "join")) + r")\s+$")
 
@@ -312,7 +315,16 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
             m.unit, m.currency = "money", cb.group(1).strip()
             start = a - (len(f[max(0, a - 6):a]) - cb.start())
         readings = []
-        for val, prec, how in read_digits(digits, lang):
+        rd = read_digits(digits, lang)
+        if m.scale >= 10**6 and len(rd) == 1 and re.fullmatch(r"\d{1,3}[.,]\d{3}", digits):
+            # "45,602 million", "49.563 millones": a decimal comma or point before a scale word is as
+            # common in translated copy as a group of thousands of millions: read both ways
+            rd = read_digits(digits, "es" if "," in digits else "en")
+            if len(rd) == 1:
+                sep = "," if "," in digits else "."
+                rd = [(_parse(digits, "es" if sep == "," else "en"), Decimal("0.001"), f"'{sep}' as decimal mark"),
+                      *rd]
+        for val, prec, how in rd:
             if m.unit in ("percent", "points") and prec > 1 and val == val.to_integral_value():
                 prec = Decimal(1)
             if m.scale != 1:
@@ -514,6 +526,13 @@ def _ranges(out: list[Mention], f: str) -> list[Mention]:
                 merged.append(m)
                 i += 2
                 continue
+        if (_RANGE_DECADE is not None and a.kind == "number" and a.unit in ("percent", "count") and len(a.readings) == 1
+                and _RANGE_DECADE.search(f[max(0, a.start - 20):a.start])):
+            r = a.readings[0]
+            if r.value >= 10 and r.value % 10 == 0 and r.value < 100 * a.scale:
+                step = 10 * a.scale if a.unit == "count" and a.scale != 1 else 10
+                a.readings = (Reading(r.value, r.precision, "range", high=r.value + step),)
+                a.extra["range"] = True
         merged.append(a)
         i += 1
     return merged

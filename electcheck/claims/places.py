@@ -26,6 +26,8 @@ from .text import fold
 #: normalised top-level key -> other names that mean the same region
 EXTRA_FORMS: dict[str, tuple[str, ...]] = {
     "distrito capital": ("caracas", "capital district", "distrito capital"),
+    # Indonesia's special region is written without its title: "di Yogyakarta", "Jogjakarta"
+    "daerah istimewa yogyakarta": ("yogyakarta", "jogjakarta", "daerah istimewa yogyakarta"),
 }
 
 #: (English forms, stem of the folded Russian region name). Longer forms win over shorter
@@ -37,11 +39,15 @@ ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
       "sao petersburgo", "sankt peterburg"), "санкт-петербург"),
     (("leningrad region", "leningrad oblast"), "ленинградская"),
     (("chechnya", "chechen republic", "republic of chechnya", "chechenia", "republica de chechenia",
-      "tchetchenia", "chechenia", "cechnya"), "чеченская"),
-    (("dagestan", "daghestan", "daguestan", "daguestao"), "дагестан"),
-    (("ingushetia",), "ингушетия"),
-    (("kabardino-balkaria", "kabardino balkaria"), "кабардино-балкарская"),
-    (("karachay-cherkessia",), "карачаево-черкесская"),
+      "tchetchenia", "chechenia", "cechnya",
+      # the adjective names the place too: "the Chechen CEC", "649,600 Chechen voters"
+      "chechen", "checheno", "chechena", "checheno"), "чеченская"),
+    (("dagestan", "daghestan", "daguestan", "daguestao", "dagestani"), "дагестан"),
+    (("ingushetia", "ingushetiya", "ingush republic"), "ингушетия"),
+    (("kabardino-balkaria", "kabardino balkaria", "kabardino-balkar republic", "kabardino-balkar",
+      "kabardino balkar", "kabardino-balkaria"), "кабардино-балкарская"),
+    (("karachay-cherkessia", "karachayevo-cherkessia", "karachaevo-cherkessia", "karachay-cherkess"),
+     "карачаево-черкесская"),
     (("north ossetia",), "северная осетия"),
     (("tatarstan",), "татарстан"),
     (("bashkortostan", "bashkiria"), "башкортостан"),
@@ -49,7 +55,7 @@ ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("tuva", "tyva"), "тыва"),
     (("kemerovo", "kemerovo region", "kemerovo oblast", "kuzbass"), "кемеровская"),
     (("crimea", "crimeia", "krimea"), "республика крым"),
-    (("sevastopol",), "севастополь"),
+    (("sevastopol", "sebastopol", "sebastopolis"), "севастополь"),
     (("karelia",), "карелия"),
     (("yakutia", "sakha"), "саха"),
     (("chukotka",), "чукотский"),
@@ -57,6 +63,8 @@ ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("nenets", "nenetsia"), "ненецкий автономный округ"),
     (("novosibirsk", "novosibirsk region"), "новосибирская"),
     (("sverdlovsk", "sverdlovsk region"), "свердловская"),
+    # the polling stations abroad ("Территория за пределами РФ")
+    (("abroad", "overseas", "luar negeri", "en el extranjero", "no exterior", "outside russia"), "за пределами"),
 )
 
 _MUNI_CUE = re.compile(r"\b(?:municipio|municipality\s+of|municipality|municipalidad\s+de|municipio\s+de)\s+"

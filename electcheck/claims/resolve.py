@@ -40,9 +40,24 @@ THRESHOLD = re.compile(r"^\s*(?:[\w-]++\s++){0,2}?(needed|required|threshold|min
 REPORT_GAP = re.compile(r"^\s*(?:more|less|higher|lower|mas|menos)\s+(?:than|que|de)\s+(?:lo\s+|the\s+|el\s+|la\s+)?"
                         r"(?:informad\w*|reportad\w*|anunciad\w*|publicad\w*|official\w*|reported|announced|"
                         r"cne|electoral\s+(?:authority|council)|consejo)\b")
+#: "10 puntos más que en la convocatoria anterior", "5 points higher than in 2012": a change between two
+#: elections, not a margin between candidates
+ELECTION_GAP = re.compile(r"^\s*(?:more|less|higher|lower|up|down|mas|menos|mais|lebih\s+(?:banyak|tinggi)|"
+                          r"kurang)\s+(?:than|que|do\s+que|de|from|dari(?:pada)?)\s+(?:en\s+|in\s+|em\s+|na\s+|no\s+|pada\s+|at\s+)?"
+                          r"(?:(?:la|el|the|a|o|los|las|os|as|its|his|su|sua|seu)\s+)?(?:[\w-]++\s++){0,2}?"
+                          r"(?:anterior|previous|prior|last|pasada|passada|sebelumnya|lalu|(?:19|20)\d\d)\b")
 #: "93 percent of those votes going to Putin": a share even in a turnout sentence
 SHARE_OF_VOTES_TO = re.compile(r"^\s*(?:of|de)\s+(?:those\s+|these\s+|the\s+|esos\s+|los\s+)?(?:votes?|votos?|ballots)\s+"
                                r"(?:going\s+to|went\s+to|for|cast\s+for|para|a\s+favor\s+de)\b")
+#: "with 89 percent supporting United Russia", "70 % votando por Maduro": a share even in a turnout sentence
+SHARE_SUPPORTING = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:voters|votes|ballots)\s+|de\s+los\s+(?:votantes|votos)\s+|"
+                              r"dos\s+(?:eleitores|votos)\s+)?(?:supporting|backing|voting\s+for|casting\s+(?:their\s+)?"
+                              r"(?:votes|ballots)\s+for|apoyando\s+a|votando\s+(?:por|a)|respaldando\s+a|apoiando|"
+                              r"votando\s+em|mendukung|memilih)\s")
+#: "91.54% of the voters" with no candidate in the sentence: the share of the electors who voted
+OF_THE_VOTERS = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?(?:eligible\s+|registered\s+)?(?:voters|electors|electorate)\b|"
+                           r"de\s+los\s+(?:electores|votantes)\b|del\s+(?:electorado|padron|censo)\b|"
+                           r"d[oa]s?\s+(?:eleitores|eleitorado)\b|dari\s+(?:total\s+|jumlah\s+)?pemilih\b)")
 TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
 _OF = r"(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
 COVERAGE = re.compile(r"^\s*" + _OF +
@@ -59,8 +74,18 @@ VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(
 WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+(?:(?:el|la|o|a|the|un|una|um|uma|only|solo|apenas|"
                          r"just|mais\s+de|more\s+than|mas\s+de|casi|quase|almost|nearly|about|some)\s+)?$")
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
+#: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the
+#: counting verb fronted before the figure
 COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|apurad\w+|"
-                             r"coverage|cobertura)\W*$")
+                             r"coverage|cobertura|counting|menghitung|escrutando|apurando|contabilizando)"
+                             r"(?:\W*|\s+(?:el|la|los|las|o|a|os|as|the)\s+)$")
+#: "80 persen kotak suara telah dihitung", "70 percent of the ballots were counted": the units counted
+COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:total\s+)?|de\s+(?:las\s+|los\s+)?|d[oa]s\s+)?"
+                                    r"(?:kotak\s+suara|surat\s+suara|ballots|ballot\s+boxes|papeletas|boletas|cedulas|"
+                                    r"tps|precincts|polling\s+stations|urnas)\s+"
+                                    r"(?:(?:telah|sudah|yang|had|have|has|were|was|been|fueron|foram|habian|tinham)\s++){0,2}"
+                                    r"(?:dihitung|terhitung|masuk|direkapitulasi|counted|processed|tallied|escrutad\w*|"
+                                    r"contad\w*|apurad\w*)\b")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
 #: "el 0,41 % de los votos se considera nulo", "of the ballots were declared invalid"
 INVALID_VERB = re.compile(r"^\s*(?:de\s+los\s+|dos\s+|of\s+the\s+|dari\s+)?(?:votos|votes|ballots|suara)\s+"
@@ -71,7 +96,7 @@ MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|wi
                            r"triunfo|landslide|" + _q("margin") + r")\b(?:\s++\w++){0,4}\s+(by|por|de|of)\s+"
                            r"(?:\w++\s++){0,2}$")
 MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap|margem|vantagem|diferenca|selisih)\s+"
-                         r"(?:[\w']++\s++){0,6}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|:)"
+                         r"(?:[\w'.-]++\s++){0,8}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|adalah|yakni|yaitu|mencapai|:)"
                          r"\s+(?:[\w']++\s++){0,2}$")
 MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria)\b")
 VALID_BEFORE = re.compile(r"\b(valid\s+votes|votos\s+validos)(?:\s+emitidos)?\s*(?:was|were|fue|fueron|of|de|:)?\s*$")
@@ -95,7 +120,7 @@ GOT_BEFORE = re.compile(r"\b(?:obtuvo|obtiene|recibio|logro|sumo|consiguio|got|g
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
 INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
                            r"invalid\s+votes|null\s+votes|spoiled\s+ballots)\b")
-ELECTORS = re.compile(r"^\s*(?:de\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|"
+ELECTORS = re.compile(r"^\s*(?:de\s+|os\s+|los\s+|the\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|"
                       r"ciudadanos\s+habilitados|personas\s+habilitadas|" + _q("electors") + r")\b")
 REGISTERED_CUE = re.compile(r"\b(registered|registro|padron|inscritos|habilitad\w+|eligible|registry|censo|"
                             r"electoral\s+roll|electoral\s+register|llamados\s+a\s+votar|convocad\w+|"
@@ -144,10 +169,26 @@ OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent
                              r"adversario)(?:'s)?[\s,]*+(?:[\w'.-]++\s++){0,3}$")
 VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas|suara)\b")
 WORD = re.compile(r"^\s*([a-z][a-z'\-]+)")
+#: nouns for people ("56.43 million people", "110 juta warga", "45.6 million Russians"): neutral, the context
+#: decides (the register, the voters, a candidate's votes)
+PEOPLE = re.compile(r"^\s*(?:de\s+|d[oa]s\s+)?(?:" + _q("people") + r")\b")
+#: "registered", "enlisted", "estavam registradas para votar", "memenuhi syarat untuk memilih": the register
+ELIGIBLE = re.compile(r"\b(?:" + _q("eligible") + r")\b")
+#: "578,039 out of 580,918 registered voters took part": the first count is of those who voted
+OUT_OF = re.compile(r"^\s*(?:out\s+of|of|de|dari|dos|das|sobre)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?\d[\d.,]*+\s+")
+VOTED_ANY = re.compile(r"\b(?:" + _q("voted") + r"|took\s+part|attended|acudieron|votaron|votaram|compareceram)\b")
+#: "of a total of 21,769,958 votes", "dari total 21.769.958 suara", "de un total de …": the valid votes
+TOTAL_OF_BEFORE = re.compile(r"(?:\b(?:out\s+)?of\s+(?:a\s+|the\s+)?total\s+(?:of\s+)?|\bdari\s+total\s+|"
+                             r"\bde\s+(?:un\s+|um\s+)?total\s+de\s+|\bd[eo]l?\s+total\s+de\s+)$")
+#: "649,600 Chechen voters": a word (a demonym) between the count and the voters
+_ARTICLES = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "um", "uma", "un", "una", "these", "those", "its", "their"}
+ELECTORS_AFTER_WORD = re.compile(r"^\s*([a-z][a-z'\-]+)\s+(?:voters|electors|votantes|electores|eleitores|pemilih)\b")
 LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and", "y", "to", "a", "for", "por",
            "para", "on", "at", "with", "con", "from", "desde", "by", "as", "que", "than", "or", "o", "is", "was",
            "were", "are", "se", "ha", "han", "fue", "es", "son", "mas", "more", "vs", "versus", "against", "contra",
-           "frente", "each", "cada", "respectively", "respectivamente", "while", "mientras", "but", "pero"}
+           "frente", "each", "cada", "respectively", "respectivamente", "while", "mientras", "but", "pero",
+           # "85.607.362 atau 55,50 persen", "16.231.668 ou 65,7 %": "or" links two forms of one figure
+           "atau", "ou", "e", "dan", "yakni", "yaitu"}
 
 
 @dataclass
@@ -174,6 +215,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if m.unit == "points":
         if REPORT_GAP.match(after):
             return Resolution("other", why=["a gap between two reports, not between candidates"])
+        if ELECTION_GAP.match(after):
+            return Resolution("other", why=["a change from another election, not a margin between candidates"])
         if TURNOUT.search(clause_before[-50:]):
             return Resolution("other", why=["a change in turnout, not a level"])
         return Resolution("margin_points", why=["percentage points"])
@@ -183,12 +226,14 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         if (INVALID.search(after[:30]) or INVALID.search(clause_before[-25:])
                 or INVALID_VERB.match(after)):
             return Resolution("invalid", why=["percent of null/invalid votes"])
-        if SHARE_OF_VOTES_TO.match(after):
+        if SHARE_OF_VOTES_TO.match(after) or SHARE_SUPPORTING.match(after):
             return Resolution("share", why=["percent of the votes going to a candidate"])
         if (TURNOUT.search(clause_before[-60:]) or TURNOUT_AFTER.search(after) or TURNOUT_OF_ELECTORS.match(after)
-                or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]) and not OF_THE_VOTE.match(after))):
+                or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]) and not OF_THE_VOTE.match(after))
+                or (not has_candidate and OF_THE_VOTERS.match(after))):
             return Resolution("turnout", why=["turnout cue"])
         if (COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before)
+                or COVERAGE_COUNTED_AFTER.match(after)
                 or (VOTES_COUNTED.match(after) and (WITH_BEFORE.search(clause_before) or not has_candidate))
                 or (re.match(r"^\s*(?:del\s+total|of\s+the\s+total|of\s+all|do\s+total|dari\s+total)\b", after)
                     and _unit_word_governs(f[sent_start:m.start]))):
@@ -202,6 +247,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
     if NOT_COUNTED.search(after[:50]):
         return Resolution("other", why=["votes not yet counted are not in the data"])
+    if OUT_OF.match(after) and VOTED_ANY.search(after[:90]):
+        return Resolution("ballots", why=["'N out of M … voted': those who voted"])
     if REGISTERED_BEFORE.search(clause_before[-80:]) and PEOPLE_AFTER.match(after) and not BALLOTS_AFTER.match(after):
         return Resolution("registered", why=["the register named before the count"])
     if VOTED_FOR.search(after):
@@ -221,12 +268,15 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("votes", why=["'X obtuvo N votos válidos': the candidate's valid votes"])
         return Resolution("valid", why=["valid votes"])
     if VOTES.search(after):
-        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
+        if TOTAL_OF_BEFORE.search(clause_before):
+            return Resolution("valid", why=["'of a total of N votes': the valid votes"])
+        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before):
             return Resolution("margin_votes", why=["a margin in votes"])
         return Resolution("votes", why=["votes"])
-    if ELECTORS.search(after):
+    ew = ELECTORS_AFTER_WORD.match(after)
+    if ELECTORS.search(after) or (ew and ew.group(1) not in LINKING and ew.group(1) not in _ARTICLES):
         ctx = clause_before[-50:] + after[:40]
-        if REGISTERED_CUE.search(ctx) or re.match(r"\s*(?:de\s+)?(electores|electors|inscritos)", after):
+        if REGISTERED_CUE.search(ctx) or ELIGIBLE.search(ctx) or re.match(r"\s*(?:de\s+)?(electores|electors|inscritos)", after):
             return Resolution("registered", why=["registered electors"])
         return Resolution("ballots", why=["voters who voted"])
     if UNITS.search(after):
@@ -240,6 +290,15 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution(prev.quantity, why=[f"'X {prev.quantity} to Y': second figure of a pair"])
     if re.match(r"^\s*(?:de\s+)?(?:personas|people)\b", after) and TURNOUT.search(f[sent_start:sent_end]):
         return Resolution("ballots", why=["people who voted (turnout sentence)"])
+    if PEOPLE.match(after):
+        ctx = clause_before[-60:] + " " + after[:70]
+        if ELIGIBLE.search(ctx) or REGISTERED_CUE.search(ctx):
+            return Resolution("registered", why=["people who may vote: the register"])
+        if TURNOUT.search(f[sent_start:sent_end]) or BALLOTS_AFTER.search(re.sub(PEOPLE, "", after, count=1)):
+            return Resolution("ballots", why=["people who voted"])
+        if m.readings and m.readings[0].value >= 1000 and has_candidate:
+            return Resolution("votes", why=["people in a sentence naming a candidate: the candidate's votes"])
+        return Resolution("other", why=["people, not votes"])
     w = WORD.match(after)
     if w and w.group(1) not in LINKING and m.end < sent_end:
         return Resolution("other", why=[f"counts '{w.group(1)}', not a quantity in the data"])
@@ -303,8 +362,11 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
     objects = [h for h in hits if h.end <= m.start and re.search(
         r"\b(a|over|beat|beats|defeated|trounced|routed|crushed|thrashed|derroto\s+a|vencio\s+a|supero\s+a|aventajo\s+a|"
         r"against|frente\s+a|venceu|derrotou|superou|vencido|derrotado|superado|beaten|mengalahkan|"
-        r"mengungguli)\s+$",
-        f[max(0, h.start - 14):h.start])]
+        r"mengungguli|contra|melawan)\s+"
+        # "venceu a disputa contra o presidente Nicolás Maduro": a title between the verb and the name
+        r"(?:(?:o|a|el|la|al|the|to|ao|sang)\s+)?(?:(?:actual|atual|incumbent|sitting)\s+)?"
+        r"(?:(?:presidente|president|candidato|candidate|lider|leader|rival|opositor|mandatario|petahana|capres)\s+)?$",
+        f[max(0, h.start - 40):h.start])]
     if objects and quantity in ("margin_votes", "margin_points", "ratio"):
         others = [h for h in hits if h.end <= m.start and h.key != objects[-1].key]
         if others:

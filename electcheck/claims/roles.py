@@ -43,6 +43,10 @@ ROLE_PHRASES: dict[str, tuple[str, ...]] = {
         # Portuguese: "o atual presidente (do país)", "o chavista", "o candidato governista"
         r"(?:o|ao)\s+atual\s+(?:presidente|mandatario|governante)" + _OF_COUNTRY + _NOT_OF,
         r"(?:o|el)\s+chavista", r"(?:o\s+)?candidato\s+(?:governista|oficialista|chavista)",
+        r"(?:o|ao)\s+(?:presidente|mandatario|governante)" + _NOT_OF,
+        # Chávez's heir (Venezuela only, where the table names him): "o sucessor de Chávez", "Chavez's successor"
+        r"(?:o|ao|el|al|the)\s+(?:sucessor|sucesor|successor|heredero|herdeiro|heir)\s+(?:de|of|to)\s+(?:hugo\s+)?chavez",
+        r"(?:hugo\s+)?chavez's\s+(?:successor|heir|protege)",
         # Indonesian: "petahana", "capres petahana"
         r"(?:capres\s+|calon\s+)?petahana",
     ),
@@ -59,7 +63,10 @@ ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     # the head of state named by nationality ("the Russian leader", "o líder russo"): only for the
     # elections where ROLE_HOLDERS says who holds it, so a Russian leader in a Venezuelan story is nobody
     "russian_leader": (r"the\s+russian\s+(?:leader|president)", r"(?:el|al)\s+(?:lider|presidente|mandatario)\s+ruso",
-                       r"(?:o|ao)\s+(?:lider|presidente)\s+russo", r"presiden\s+rusia"),
+                       r"(?:o|ao)\s+(?:lider|presidente)\s+russo", r"presiden\s+rusia",
+                       # "el jefe del Kremlin", "the Kremlin leader", "o chefe do Kremlin", "pemimpin Kremlin"
+                       r"(?:el|al)\s+(?:jefe|lider|inquilino)\s+del\s+kremlin", r"the\s+kremlin\s+(?:leader|chief|boss)",
+                       r"(?:o|ao)\s+(?:chefe|lider)\s+do\s+kremlin", r"pemimpin\s+kremlin"),
     "challenger": (r"the\s+challenger", r"his\s+challenger", r"el\s+retador", r"(?:capres\s+)?penantang"),
 }
 

@@ -170,9 +170,21 @@ _PARTIAL_REST = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)?(?:em\s+maos|in\s+hand|a
                            r"que\s+tiene|que\s+tienen|disponibles|available)\b")
 
 
+#: "cuentan con más del 40 % de las actas …, según las cuales X obtuvo …": the basis named by a relative
+#: pronoun whose antecedent is a part of the tally sheets
+_PARTIAL_RELATIVE = re.compile(
+    r"(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)\s+"
+    r"(?:de\s+las\s+|das\s+|of\s+the\s+|dari\s+)?(?:actas|atas|tally\s+sheets|formulir\s+c1)\b[^.;]{0,80}?"
+    r"(?P<rel>segun|de\s+acuerdo\s+con|conforme|segundo|according\s+to|berdasarkan)\s+"
+    r"(?:las\s+cuales|los\s+cuales|as\s+quais|os\s+quais|which|yang)\b")
+
+
 def partial_basis(f_sent: str) -> tuple[int, int] | None:
     """Span of the words saying a sentence's results come from part of the tally sheets, or None.
     "according to the actas" alone is the whole set (the opposition's file is those actas)."""
+    for mo in _PARTIAL_RELATIVE.finditer(f_sent):
+        if float(mo.group("pct").replace(",", ".")) < 100:
+            return mo.start("rel"), mo.end()
     for mo in _PARTIAL_BASIS.finditer(f_sent):
         pct = mo.group("pct")
         span = (mo.start(), mo.start("rest"))

@@ -43,7 +43,8 @@ SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
     # a bulletin's "others" column: the remaining candidates together
     "OTHERS": ("the other candidates", "the remaining candidates", "los demás candidatos", "los otros candidatos",
                "el resto de los candidatos", "os demais candidatos", "os outros candidatos", "kandidat lainnya",
-               "kandidat lain"),
+               "kandidat lain", "other candidates", "otros candidatos", "outros candidatos", "demais candidatos",
+               "los demás aspirantes", "the rest of the field", "the other contenders", "the other contestants"),
 }
 # Roles ("the incumbent", "la oposición", "chavismo") are not aliases: they live in ``roles.py``.
 #: words never used alone as a candidate name even if a name contains them
@@ -111,6 +112,10 @@ class Resolver:
         for tok, owners in token_owner.items():
             if len(owners) == 1:
                 names[next(iter(owners))].add(tok)
+        if "OTHERS" not in names and len(names) > 2:
+            # "outros candidatos somaram 261 mil votos": all but the two leading candidates (facts.py)
+            names["OTHERS"] = set(SUPPLEMENTARY["OTHERS"])
+            explicit["OTHERS"] = set(SUPPLEMENTARY["OTHERS"])
         pats = []
         for cid, ns in names.items():
             for n in ns:
