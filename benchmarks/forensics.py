@@ -2,8 +2,10 @@
 
     python benchmarks/forensics.py [--resamples 1000] [--repeat 3] [--only russia-2012] [--repro]
 
-Targets (issue 5, this 2-core machine): Russia 2012 under 30 s, Indonesia 2019
-under 3 minutes, peak memory under 4 GB.
+Targets (issue 10, this 2-core machine, 1,000 resamples): the battery without
+calibration (``--calibration-sims 0``) under 5 s on Russia 2012 and under 15 s on
+Indonesia 2019; with 200 calibration simulations under 10 s and under 30 s; peak
+memory under 2 GB. (Issue 5: under 30 s and 3 minutes, 4 GB.)
 
 Each dataset runs in a child process of its own (so that peak RSS is that
 dataset's alone): ingest once, then the full battery ``--repeat`` times; the

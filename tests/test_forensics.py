@@ -302,3 +302,65 @@ def test_regional_results_say_their_calibration_label_is_national():
     nat = [r for r in rep.tests if r.scope == "national"]
     assert all("calibration_scope" not in r.details for r in nat)
     assert all(c["scope"] == "national" for c in rep.calibration.values())
+
+
+def test_exact_digit_null_agrees_with_the_resampled_one():
+    """The exact digit null (per-pair laws, tallies drawn from their exact moments) against the
+    per-unit draws, same synthetic election and seed: expectations within Monte Carlo error,
+    null quantiles and p-values close; each method deterministic for a seed."""
+    from electcheck.forensics import plant
+
+    u = plant.synthetic(n_units=6000, seed=3, regions=4, districts_per_region=3)
+    for j in digits.candidates(u, digits.MIN_SECOND)[:2]:
+        e = digits.counts(u, j, seed=11, resamples=400, scoped=True, method="exact")
+        d = digits.counts(u, j, seed=11, resamples=400, scoped=True, method="draws")
+        assert np.array_equal(e.obs2, d.obs2) and np.array_equal(e.obsL, d.obsL)
+        for sim_e, sim_d, exp_e, exp_d, var_d in ((e.sim2, d.sim2, e.exp2, d.exp2, d.var_exp2),
+                                                  (e.simL, d.simL, e.expL, d.expL, d.var_expL)):
+            # first-stage means: difference of two 400-draw means
+            se1 = np.sqrt(2 * sim_d.var(axis=0) / 400) + 1e-9
+            assert np.all(np.abs(sim_e.mean(axis=0) - sim_d.mean(axis=0)) <= 4.5 * se1 + 0.5)
+            # bias-corrected expectations: the draws' own estimation error
+            assert np.all(np.abs(exp_e - exp_d) <= 4.5 * np.sqrt(var_d) + 0.5)
+            # spread of the tallies
+            ratio = sim_e.std(axis=0) / np.maximum(sim_d.std(axis=0), 1e-9)
+            assert np.all((ratio > 0.8) & (ratio < 1.25))
+        for s in range(e.obs2.shape[0]):
+            obs = e.obs2[s].astype(float)
+            if obs.sum() < digits.MIN_VALUES:
+                continue
+            st = []
+            for dc in (e, d):
+                exp = dc.exp2[s] * obs.sum() / dc.exp2[s].sum()
+                stat, null = digits.distance(obs, exp, dc.sim2[:, s, :].astype(float), dc.var_exp2[s])
+                st.append((stat, np.quantile(null, 0.95), (1 + np.sum(null >= stat)) / (len(null) + 1)))
+            (s_e, q_e, p_e), (s_d, q_d, p_d) = st
+            assert abs(s_e - s_d) <= 0.15 * s_d + 1.0
+            assert abs(q_e - q_d) <= 0.2 * q_d
+            # mid-range p-values move with the draws' own error in E0 (the exact E0 has none)
+            assert abs(p_e - p_d) <= 0.2
+    # deterministic for a seed
+    u2 = plant.synthetic(n_units=6000, seed=3, regions=4, districts_per_region=3)
+    j = digits.candidates(u2, digits.MIN_SECOND)[0]
+    a = digits.counts(u2, j, seed=11, resamples=400, scoped=True, method="exact")
+    assert np.array_equal(a.sim2, digits.counts(u, j, seed=11, resamples=400, scoped=True, method="exact").sim2)
+
+
+def test_exact_digit_laws_fast_path_matches_per_value_sums():
+    """Runs and Poisson summation give the same per-unit digit laws as summing every value."""
+    from electcheck.forensics import exact
+
+    rng = np.random.default_rng(0)
+    n = rng.integers(30, 25_000, 4000)
+    p = rng.uniform(0.005, 0.995, 4000)
+    var = n * p * (1 - p)
+    keep = var >= 9
+    n, p, var = n[keep], p[keep], var[keep]
+    vals = np.arange(n.max() + 1.0)
+    t2 = np.where(vals >= 10, digits.second_digit(np.maximum(vals, 10)), 10).astype(np.int64)
+    for min_last in (100, 50):
+        tL = np.where(vals >= min_last, vals % 10, 10).astype(np.int64)
+        a2, aL = exact.normal_law(n, n * p, var, (t2, tL), 10)
+        b2, bL = exact.normal_law_fast(n, n * p, var, min_last)
+        assert np.abs(a2[:, :10] - b2[:, :10]).max() < 1e-6
+        assert np.abs(aL[:, :10] - bL[:, :10]).max() < 1e-6

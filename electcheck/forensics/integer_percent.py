@@ -102,6 +102,15 @@ def hit_probability(n: np.ndarray, p: np.ndarray, width: float = 6.5, chunk: int
     return np.minimum(np.bincount(unit2, weights=pm, minlength=len(n)), 1.0)
 
 
+def _hit_probability_unique(n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``hit_probability`` computed once per distinct (n, p) pair (same values)."""
+    if len(n) < 50_000:  # finding the pairs costs more than it saves on small elections
+        return hit_probability(n, p)
+    pairs, inv = np.unique(np.asarray(n, dtype=np.float64) + 1j * np.asarray(p, dtype=np.float64),
+                           return_inverse=True)
+    return hit_probability(pairs.real.copy(), pairs.imag.copy())[inv.reshape(-1)]
+
+
 def validate(units: Units, mask: np.ndarray | None = None) -> Applicability:
     m = inclusion(units)
     if mask is not None:
@@ -149,18 +158,32 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
         present, starts = np.unique(reg[order], return_index=True)
 
     if method == "exact":
-        pt = hit_probability(n1, p1).astype(np.float32)
-        ps = hit_probability(n2, p2).astype(np.float32)
+        pt = _hit_probability_unique(n1, p1)
+        ps = _hit_probability_unique(n2, p2)
+        # one 32-bit uniform r per unit places both outcomes (independent given the unit):
+        # [0, pt·ps) both, [pt·ps, pt) turnout only, [pt, pt + (1 − pt)·ps) share only — so
+        # #turnout = #{r < Tt}, #either = #{r < Tu}, #share = #{r < Tb} + #either − #turnout
+        scale = float(1 << 32)
+        cut = lambda q: np.minimum(np.rint(q * scale), scale - 1).astype(np.uint32)  # noqa: E731
+        Tt, Tb, Tu = cut(pt), cut(pt * ps), cut(pt + (1 - pt) * ps)
 
     def batch(rng: np.random.Generator, size: int):
-        if method == "exact":
-            ht = rng.random((size, len(idx)), dtype=np.float32) < pt
-            hs = rng.random((size, len(idx)), dtype=np.float32) < ps
-        else:
-            ht = is_integer_pct(draw_binomial(rng, n1, p1, size) / n1)
-            hs = is_integer_pct(draw_binomial(rng, n2, p2, size) / n2)
-        h = ht | hs
         out = np.empty((size, 3, n_scope))
+        if method == "exact":
+            r = rng.integers(0, 1 << 32, (size, len(idx)), dtype=np.uint32)
+            lows = [r < Tu, r < Tt, r < Tb]
+            for j, arr in enumerate(lows):
+                out[:, j, 0] = np.count_nonzero(arr, axis=1)
+            if reg is not None:
+                for j, arr in enumerate(lows):
+                    sums = np.add.reduceat(arr[:, order].astype(np.int32), starts, axis=1) if len(order) else 0
+                    out[:, j, 1:] = 0
+                    out[:, j, 1 + present] = sums
+            out[:, 2, :] += out[:, 0, :] - out[:, 1, :]
+            return out
+        ht = is_integer_pct(draw_binomial(rng, n1, p1, size) / n1)
+        hs = is_integer_pct(draw_binomial(rng, n2, p2, size) / n2)
+        h = ht | hs
         out[:, 0, 0] = np.count_nonzero(h, axis=1)
         out[:, 1, 0] = np.count_nonzero(ht, axis=1)
         out[:, 2, 0] = np.count_nonzero(hs, axis=1)
