@@ -14,7 +14,6 @@ Relative file paths are taken from the config's folder. Every problem is an
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,13 +52,10 @@ class BatchConfig:
 
 
 def load_batch_config(path: str | Path) -> BatchConfig:
+    from ..tomlfile import load_toml
+
     p = Path(path)
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("batch config not found", file=str(p)) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise InputError(f"not a valid TOML batch config: {e}", file=str(p)) from None
+    raw = load_toml(p, "batch config", hint="See docs/batch.md")
     jobs = raw.get("jobs")
     if not isinstance(jobs, list) or not jobs:
         raise InputError("the batch config lists no [[jobs]]", file=str(p),

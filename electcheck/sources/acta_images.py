@@ -571,14 +571,10 @@ def load_acta_mapping(profile: str | None = None, mapping: str | Path | None = N
     from .profiles import PROFILE_DIR
 
     if mapping is not None:
+        from ..tomlfile import load_toml
+
         p = Path(mapping)
-        try:
-            doc = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError("mapping file not found", file=str(p)) from None
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise InputError(f"not a valid TOML mapping ({e})", file=str(p),
-                             hint="See docs/actas.md for the [qr] table") from None
+        doc = load_toml(p, "mapping file", hint="See docs/actas.md for the [qr] table")
         origin, base = str(p), p.parent
     else:
         name = profile or PROFILE
