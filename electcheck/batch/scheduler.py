@@ -56,7 +56,12 @@ def start(scheduler: str = "local", workers: int | None = None) -> Cluster:
     if scheduler == "threads":
         cluster = LocalCluster(n_workers=1, threads_per_worker=cores, processes=False, dashboard_address=None)
     else:
-        cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=_dashboard())
+        # one core per worker process: electcheck's own thread pools, Arrow's and BLAS's would otherwise
+        # each start a thread per core in every worker and fight over the same cores
+        single = {"ELECTCHECK_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                  "MKL_NUM_THREADS": "1"}
+        cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=_dashboard(),
+                               env=single)
     client = Client(cluster)
     return Cluster(client, cluster, cores, _link(client))
 
