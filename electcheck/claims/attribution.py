@@ -69,6 +69,14 @@ _HEDGE_ESTIMATED = re.compile(r"(?:^|\W)(?:an|some|unos|unas|um|uma|cerca\s+de)\
 _RESULT_VERB = re.compile(r"(?<![\w])(?:got|gets|received|obtained|garnered|scored|polled|obtuvo|obtiene|recibio|"
                           r"logro|consiguio|obteve|recebeu|conquistou|memperoleh|meraih|mendapat|mendapatkan)(?![\w])")
 
+#: a claim of victory: the figure after it is the claimant's own
+_CLAIM_VERB = re.compile(r"(?<![\w])(?:claim(?:s|ed)?\s+(?:victory|the\s+win|to\s+have\s+won)|declared\s+(?:himself|herself)|"
+                         r"proclaimed\s+(?:himself|herself)|clama\w*\s+vitoria|reivindic\w+\s+(?:a\s+)?vitoria|"
+                         r"reivindic\w+\s+(?:la\s+)?victoria|se\s+(?:declaro|proclamo|declarou|proclamou)|"
+                         r"mengklaim\s+(?:kemenangan|menang)|menyatakan\s+diri)(?![\w])")
+#: "rejected the early estimates", "rechazó las proyecciones", "menolak hasil hitung cepat"
+_REJECTED = re.compile(r"(?<![\w])(?:reject\w*|dismiss\w*|disput\w*|rechaz\w+|desconoc\w+|rejeit\w+|contest\w+|"
+                       r"menolak|membantah)\s++(?:\w++\s++){0,2}$")
 #: "has not released any results from": a negated report attributes nothing
 _NEGATED = re.compile(r"(?<![\w])(?:not|no|never|nao|nunca|tidak|belum|sin|sem|without)\s++(?:\w++\s++)?(?:\w++\s++)?$"
                       r"|n't\s++(?:\w++\s++)?$")
@@ -93,12 +101,21 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
                                         not cl[m.end():s].strip(" $"))]
         # "was set to win … as he got 75.91 percent": a result verb between the cue and the number
         # states the figure; the forecast is about the outcome
-        ms = [m for m in ms if not (m.end() <= s and _RESULT_VERB.search(cl[m.end():s]))]
+        # ("probablemente recibió más del doble": a cue right before the verb qualifies that verb)
+        ms = [m for m in ms if not (m.end() <= s and (rv := _RESULT_VERB.search(cl[m.end():s]))
+                                    and cl[m.end():m.end() + rv.start()].strip())]
+        ms = [m for m in ms if not (m.end() <= s and _CLAIM_VERB.search(cl[m.end():s]))
+              and not _REJECTED.search(cl[max(0, m.start() - 30):m.start()])]
         if ms:
             modality, mcue = mod, _nearest(ms, s, e).group(0)
             break
     for kind in ("exit_poll", "estimate", "poll"):
-        ms = _hits("attribution", kind, cl)
+        # "rejected the early estimates and declared himself the winner, saying … 52 %", "que liderava nas
+        # pesquisas e clama vitória com 70 %": a claim verb between the cue and the number makes the figure
+        # the claimant's; a rejected estimate speaks for nobody
+        ms = [m for m in _hits("attribution", kind, cl)
+              if not (m.end() <= s and _CLAIM_VERB.search(cl[m.end():s]))
+              and not _REJECTED.search(cl[max(0, m.start() - 30):m.start()])]
         if ms:
             mod = modality if modality != "asserted" else ("forecast" if kind == "poll" else "estimated")
             return Attribution(kind, None, mod, _nearest(ms, s, e).group(0))

@@ -18,7 +18,7 @@ from .facts import QUANTITIES, Facts, Value
 from .frame import Frame
 from .hedges import find_hedge, interval, rounding_mode
 from .numbers import Mention, Reading, extract
-from .resolve import PAIR_BEFORE, Resolution, bind_candidate, classify
+from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
 from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
 from .subjects import Resolver
 from .text import fold, sentences
@@ -206,6 +206,13 @@ class Checker:
                         res.why.append(uwhy)
                     if res.quantity == "coverage":
                         uscope = None
+                    rel = (m.start - sent.start, m.end - sent.start)
+                    if (res.quantity == "units" and pb is not None and not self._snapshot
+                            and pb[0] <= rel[0] and rel[1] <= pb[1]):
+                        # "sobre la base de 7737 actas", "berasal dari 320.000 TPS": the count of the part the
+                        # results come from (the share of it stays a coverage claim, docs/claims.md)
+                        uscope = "subset"
+                        res.why.append(f"the part of the tally sheets the results come from ('{fs[pb[0]:pb[1]].strip()}')")
                 att = attribution(fs, m.start - sent.start, m.end - sent.start, sl, self.authority)
                 tres, tm = prev.get("percent", (None, None))
                 if (m.unit == "count" and tres is not None and tres.quantity == "turnout"
@@ -295,7 +302,8 @@ class Checker:
                     cid = self.facts[0].opponent(cid)
                     why.append("the name after 'as'/'than' is the comparison; subject is the other leading candidate")
             if (cid is not None and rule == "nearest name before the number" and prev_res is not None
-                    and prev_res.candidate == cid and PAIR_BEFORE.search(f[max(sent.start, m.start - 30):m.start])):
+                    and prev_res.candidate == cid and (PAIR_BEFORE.search(f[max(sent.start, m.start - 30):m.start])
+                                                       or PERCENT_PAIR_BEFORE.search(f[max(sent.start, m.start - 40):m.start]))):
                 # "Maduro got 51.2 % against 44 %": the second figure of a pair is the other candidate's
                 cid = self.facts[0].opponent(cid)
                 why.append("second figure of a pair ('against …'): the other candidate")
@@ -312,7 +320,7 @@ class Checker:
             res.opponent = self.facts[0].opponent(cid)
         region = None
         national = re.search(r"\b(nationally|nationwide|national(?:ly)?\s+total|across\s+the\s+country|a\s+nivel\s+nacional|"
-                             r"en\s+todo\s+el\s+pais|nacionalmente|in\s+total|en\s+total)\b",
+                             r"en\s+todo\s+el\s+pais|nacionalmente|in\s+total|en\s+total|di\s+seluruh\s+indonesia|seluruh\s+indonesia)\b",
                              f[m.end:min(sent.end, m.end + 40)])
         if regions and not national:
             before = [r for r in regions if r.end <= m.start]
@@ -322,6 +330,10 @@ class Checker:
                            and not re.search(r"\d", f[m.end:r.start])]
             if right_after:
                 before = right_after[:1]
+            # "Lugansk (94,12 %), Jabarovsk (80,06 %)", "Moscow: 70 %": a list of places, each with its figure
+            tagged = [r for r in regions if r.end <= m.start and re.match(r"^\s*[(:]\s*$", f[r.end:m.start])]
+            if tagged:
+                before, regions = tagged[-1:], tagged[-1:]
             # a place far after the number, merely mentioned ("… los habitantes de la península de
             # Crimea"), does not locate it
             later = [r for r in regions if r.start >= m.end and (r.locative or r.start - m.end <= 60)]
@@ -561,13 +573,18 @@ class Checker:
 _MOMENT = re.compile(r"\b(?:as\s+of|by|at)\s+\d{3,4}\s*(?:gmt|utc|local\s+time|moscow\s+time|msk)\b|"
                      r"\b\w+\s+hours?\s+before\s+(?:the\s+)?(?:polls?|polling\s+stations?|voting)\s+(?:close|closed|closing|ended)\b|"
                      r"\ba\s+falta\s+de\s+\w+\s+horas?\b|\bhoras?\s+antes\s+del?\s+cierre\b|"
-                     r"\bhoras?\s+antes\s+do\s+(?:fechamento|encerramento)\b|\bjam\s+sebelum\s+(?:tps\s+)?ditutup\b")
+                     r"\bhoras?\s+antes\s+do\s+(?:fechamento|encerramento)\b|\bjam\s+sebelum\s+(?:tps\s+)?ditutup\b|"
+                     # a figure of the count in progress: "turnout … stands at", "so far", "hasta el momento"
+                     r"\bstands\s+at\b|\bso\s+far\b|\bhasta\s+(?:ahora|el\s+momento)\b|\bpor\s+ahora\b|"
+                     r"\bate\s+(?:agora|o\s+momento)\b|\bsejauh\s+ini\b|\b(?:hingga|sampai)\s+saat\s+ini\b")
 #: the kind of election a clause names
 _ELECTION_KIND = {
     "legislative": re.compile(r"\b(?:parliamentary|legislative|legislativas?|legislativos?|parlamentares|parlamentarias|"
                               r"pileg|duma\s+elections?|elecciones\s+a\s+la\s+duma|pemilu\s+legislatif)\b"),
+    # "vying for the presidency, parliamentary seats …": one poll for both; the clause names both kinds
     "presidential": re.compile(r"\b(?:presidential\s+(?:election|race|vote|poll)s?|elecciones\s+presidenciales|"
-                               r"eleicoes\s+presidenciais|pilpres|pemilihan\s+presiden)\b"),
+                               r"eleicoes\s+presidenciais|pilpres|pemilihan\s+presiden|(?:for|por|para|a)\s+(?:the\s+|la\s+|a\s+)?"
+                               r"(?:presidency|presidencia)|calon\s+presiden|capres)\b"),
 }
 _LIST_GAP = re.compile(r"^[^\d;:()]{0,60}$")
 
@@ -580,6 +597,10 @@ def _list_percent(ms: list[Mention], f: str) -> None:
         if m.unit != "count" or not m.readings or m.words:
             continue
         rs = [r for r in m.readings if r.precision < 1 and r.value <= 100]
+        if not rs and i > 0 and nums[i - 1].unit == "percent" and _LIST_GAP.match(f[nums[i - 1].end:m.start]):
+            # an integer after a percentage of the list ("… un 49 por ciento, a Chávez un 44 y a X el 7 por
+            # ciento"): written between two percentages, it is one too
+            rs = [r for r in m.readings if r.value <= 100 and r.high is None]
         if not rs:
             continue
         for j in range(i + 1, len(nums)):  # the next percentage of the list, through other bare decimals

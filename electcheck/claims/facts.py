@@ -182,15 +182,18 @@ class Facts:
             return []
         out = [Value(b, 100 * c[cid] / d, f"{cid} / {b} × 100 = {_fmt(c[cid])} / {_fmt(d)} × 100")
                for b, d in self._share_bases(t)]
-        if cid == "OTHERS" and cid not in t.get("_cands", {}):
-            return out  # the two-candidate basis is for the two leading candidates only
         o = self.opponent(cid, region, opponent)
-        if o and o in c and (c[cid] + c[o]):
+        if o and o in c and (c[cid] + c[o]) and self._leading_pair(cid, o, region):
             d = c[cid] + c[o]
             out.append(Value("two-candidate", 100 * c[cid] / d,
                              f"{cid} / ({cid} + {o}) × 100 = {_fmt(c[cid])} / {_fmt(d)} × 100"))
         # share of registered electors is not an alternative basis of DESIGN.md's rubric
         return out
+
+    def _leading_pair(self, cid, o, region) -> bool:
+        """True when ``cid`` and ``o`` are the two leading candidates (of the region when one is given)."""
+        r = self.ranked(region)
+        return len(r) >= 2 and {cid, o} == {r[0], r[1]}
 
     def _pair(self, cid, region, opponent):
         """(counts, candidate, opponent) for a two-candidate quantity; the top two when no candidate."""
@@ -217,6 +220,8 @@ class Facts:
         out = [Value(b, 100 * diff / d, f"({cid} − {o}) / {b} × 100 = {_fmt(diff)} / {_fmt(d)} × 100")
                for b, d in self._share_bases(t)]
         d = c[cid] + c[o]
+        if not self._leading_pair(cid, o, region):
+            return out  # the two-candidate basis is for the two leading candidates only (DESIGN.md)
         out.append(Value("two-candidate", 100 * diff / d,
                          f"({cid} − {o}) / ({cid} + {o}) × 100 = {_fmt(diff)} / {_fmt(d)} × 100"))
         return out
@@ -294,7 +299,9 @@ class Facts:
                                           f"{_fmt(e)}")]
             scope = "all"
         if scope in (None, "all"):
-            if percent:
+            if percent or self.meta.unit_level in (self.meta.hierarchy or ()):
+                # a file whose rows are regions (the KPU recapitulation: one row per province) does not count
+                # the counting units (TPS); its regions are counted as ``regions``
                 return []
             t = self.counts(region)
             n = t.get("_units")

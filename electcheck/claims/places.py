@@ -20,6 +20,7 @@ of that name in the data, or one within the state the sentence also names.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import fold
 
@@ -58,7 +59,14 @@ ENGLISH_REGIONS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("sevastopol", "sebastopol", "sebastopolis"), "севастополь"),
     (("karelia",), "карелия"),
     (("yakutia", "sakha"), "саха"),
-    (("chukotka",), "чукотский"),
+    (("chukotka", "chukotka autonomous okrug", "chukotski"), "чукотский"),
+    (("khabarovsk", "khabarovsk krai", "khabarovsk territory", "jabarovsk", "cabarovsk", "habarovsk"), "хабаровский"),
+    (("belgorod", "belgorod region", "bielgorod"), "белгородская"),
+    (("luhansk", "lugansk", "luhansk people's republic", "lugansk people's republic"), "луганская"),
+    (("donetsk", "donetsk people's republic", "donetsk"), "донецкая"),
+    (("kherson", "kherson region", "jerson", "querson", "cherson"), "херсонская"),
+    (("zaporizhzhia", "zaporizhia", "zaporozhye", "zaporiyia", "zaporozhie", "zaporijia", "zaporizhzhia region"),
+     "запорожская"),
     (("yamalo-nenets", "yamal-nenets", "yamal"), "ямало-ненецкий"),
     (("nenets", "nenetsia"), "ненецкий автономный округ"),
     (("novosibirsk", "novosibirsk region"), "новосибирская"),
@@ -77,11 +85,17 @@ _LOCATIVE = re.compile(r"\b(?:in|en|within|dentro\s+de)\s+(?:the\s+|el\s+|la\s+)
 _NOT_PLACE_AFTER = re.compile(r"^(?:'s)?\s+(?:time|press|-based|based|election\s+commission)\b")
 
 
+@lru_cache(maxsize=None)
+def _folded_stem(stem: str) -> str:
+    return fold(stem)
+
+
 def english_forms(folded_region: str) -> tuple[str, ...]:
     """English names of a Russian region (folded name), or ()."""
     out: list[str] = []
     for forms, stem in ENGLISH_REGIONS:
-        if stem in folded_region:
+        # the stem is folded like the name ("чукотский" → "чукотскии": folding drops the breve of "й")
+        if _folded_stem(stem) in folded_region:
             out += forms
     return tuple(out)
 

@@ -31,6 +31,16 @@ TURNOUT_OF_ELECTORS = re.compile(
 NOT_VOTERS_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?|de\s+(?:la\s+|su\s+)?|da\s+|do\s+|dari\s+)?"
                               r"(?:population|populacion|poblacion|populacao|populasi|penduduk|gdp|pib|economy|"
                               r"economia|ekonomi|inflation|inflacion|inflacao|inflasi)\b")
+#: "la economía se había contraído un 7 %", "inflation rose by 12 %": a figure about the economy
+NOT_VOTES_BEFORE = re.compile(r"\b(?:economy|economia|ekonomi|inflation|inflacion|inflacao|inflasi|gdp|pib|unemployment|"
+                              r"desempleo|desemprego|pengangguran|prices|precios|precos|harga|oil\s+prices?|"
+                              r"petroleo|salaries|salarios|wages|poverty|pobreza|kemiskinan)\b[^.;,\d]{0,40}$")
+#: "mais 10,5 milhões que na eleição de 2012", "más 2 millones que en 2012": the change between elections
+#: (the comparative before the figure, "than" after)
+GAP_BEFORE = re.compile(r"(?:^|\W)(?:mais|mas|more|menos|less|fewer|lebih)\s+$")
+GAP_AFTER = re.compile(r"^\s*(?:[\w-]++\s++){0,3}?(?:que|than|do\s+que|dari(?:pada)?)\s+(?:(?:en|in|na|no|em|pada|at)\s+)?"
+                       r"(?:(?:la|el|the|a|o)\s+)?(?:eleicao|eleccion|election|pemilu|pilpres|votacion|anterior|previous|"
+                       r"(?:19|20)\d\d)\b")
 #: "99.36 percent of the republic's vote": a share, even in a sentence that also gives the turnout
 OF_THE_VOTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:[\w']++\s++)?votes?\b|de\s+los\s+votos\b|del\s+voto\b|dos\s+votos\b|"
                          r"do\s+voto\b|dos\s+sufragios\b|de\s+los\s+sufragios\b|suara\b)")
@@ -58,13 +68,17 @@ SHARE_SUPPORTING = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:voters|votes|ballots)\
 OF_THE_VOTERS = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?(?:eligible\s+|registered\s+)?(?:voters|electors|electorate)\b|"
                            r"de\s+los\s+(?:electores|votantes)\b|del\s+(?:electorado|padron|censo)\b|"
                            r"d[oa]s?\s+(?:eleitores|eleitorado)\b|dari\s+(?:total\s+|jumlah\s+)?pemilih\b)")
+TURNOUT_OF_COUNT = re.compile(r"\b(?:" + _q("turnout") + r")\s+(?:of|de|da|do|sebesar|sebanyak)\s+"
+                              r"(?:(?:about|some|around|nearly|almost|over|more\s+than|cerca\s+de|casi|unos|mas\s+de|"
+                              r"quase|mais\s+de|sekitar|hampir|lebih\s+dari)\s+)?$")
 TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
 _OF = r"(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
 COVERAGE = re.compile(r"^\s*" + _OF +
                       r"(?:\w++\s++){0,2}(actas?|atas|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
                       r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|urnas|secoes|the\s+count|"
                       r"escrutinio|apuracao|conteo|contagem|transmitted|transmitidas|centros|centres|centers|vote\s+count|"
-                      r"tempat\s+pemungutan\s+suara|c1|penghitungan)\b|"
+                      r"tempat\s+pemungutan\s+suara|c1|penghitungan|recuento|protocols?|protocolos|voting\s+results|"
+                      r"colegios|pemindaian)\b|"
                       r"^\s*" + _OF + r"\d[\d.,]*+\s+(?:\w++\s+)?"
                       r"(actas?|atas|tally\s+sheets?|voting\s+tables|mesas|polling\s+stations|precincts|tps|urnas|secoes)\b")
 #: "of the votes counted" is the count's progress only after "with": "con el 80 % de los votos escrutados"
@@ -76,9 +90,13 @@ WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|aft
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
 #: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the
 #: counting verb fronted before the figure
-COVERAGE_BEFORE = re.compile(r"\b(counted|escrutad\w+|transmitid\w+|procesad\w+|apurad\w+|"
-                             r"coverage|cobertura|counting|menghitung|escrutando|apurando|contabilizando)"
-                             r"(?:\W*|\s+(?:el|la|los|las|o|a|os|as|the)\s+)$")
+#: "after processing 24.4 %", "tras el recuento del 57,37 %", "a falta de que se escrute el 10 %": the count's
+#: progress named by a counting noun or verb right before the figure
+COVERAGE_BEFORE = re.compile(r"\b(counted|escrut\w+|transmitid\w+|procesad\w+|apurad\w+|"
+                             r"coverage|cobertura|counting|menghitung|escrutando|apurando|contabilizando|"
+                             r"processing|procesamiento|processamento|recuento|apuracao|contagem|conteo|"
+                             r"penghitungan|pemindaian)"
+                             r"(?:\W*|\s+(?:el|la|los|las|o|a|os|as|the|del|de|da|do|dari|of)\s+(?:(?:the|el|la|los|las)\s+)?)$")
 #: "80 persen kotak suara telah dihitung", "70 percent of the ballots were counted": the units counted
 COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:total\s+)?|de\s+(?:las\s+|los\s+)?|d[oa]s\s+)?"
                                     r"(?:kotak\s+suara|surat\s+suara|ballots|ballot\s+boxes|papeletas|boletas|cedulas|"
@@ -96,12 +114,25 @@ MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|wi
                            r"triunfo|landslide|" + _q("margin") + r")\b(?:\s++\w++){0,4}\s+(by|por|de|of)\s+"
                            r"(?:\w++\s++){0,2}$")
 MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap|margem|vantagem|diferenca|selisih)\s+"
-                         r"(?:[\w'.-]++\s++){0,8}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|adalah|yakni|yaitu|mencapai|:)"
-                         r"\s+(?:[\w']++\s++){0,2}$")
-MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria)\b")
-VALID_BEFORE = re.compile(r"\b(valid\s+votes|votos\s+validos)(?:\s+emitidos)?\s*(?:was|were|fue|fueron|of|de|:)?\s*$")
-VOTED_FOR = re.compile(r"^\s*(?:people\s+|personas\s+|voters\s+|votantes\s+)?(?:voted\s+(?:for|in)|votaron\s+(?:por|a\s+favor)|"
-                       r"supported|backed|apoyaron\s+a|respaldaron\s+a)\b")
+                         r"(?:[\w'.-]++\s++){0,8}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|sebanyak|adalah|yakni|yaitu|mencapai|:)"
+                         r"\s+(?:[\w']++\s++){0,2}(?:\d[\d.,]*+\s++(?:votes?\s++|votos?\s++|suara\s++)?"
+                         r"(?:atau|or|ou|o)\s++)?$")
+MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria|"
+                          r"ahead\s+of|de\s+ventaja\s+sobre|a\s+frente\s+de|di\s+depan)\b")
+#: "total valid votes were …", "votos válidos: …", "total suara sah yang berjumlah …", "suara sah sebesar …"
+#: "14.551.982 atau 12,46 persen", "16.231.668 ou 65,7 %": a count and its percentage, one figure in two forms
+OR_FORM = re.compile(r"\d[\d.,]*+\s++(?:votes?\s++|votos?\s++|suara\s++)?(?:atau|or|ou)\s++$")
+_PCT = r"(?:%|percent|per\s+cent|por\s+ciento|por\s+cento|persen)"
+#: "55.5 percent to 44.5 percent", "51 % a 44 %", "51% contra 44%": a pair of shares
+PERCENT_PAIR_AFTER = re.compile(r"^\s*(?:to|a|contra|versus|vs\.?|berbanding|banding)\s+\d[\d.,]*+\s*" + _PCT)
+PERCENT_PAIR_BEFORE = re.compile(r"\d[\d.,]*+\s*" + _PCT + r"\s+(?:to|a|contra|versus|vs\.?|berbanding|banding)\s+$")
+VALID_BEFORE = re.compile(r"(?:\b(?:valid\s+votes|votos\s+validos)|(?<!tidak\s)\bsuara\s+sah)(?:\s+emitidos)?"
+                          r"(?:\s+yang(?:\s+\w+)?)?\s*(?:was|were|totall?ed|fue|fueron|foram|of|de|:|sebanyak|sebesar|"
+                          r"berjumlah|mencapai|adalah|yakni|yaitu)?\s*$")
+VOTED_FOR = re.compile(r"^\s*(?:(?:de\s+)?(?:" + _q("people") + r"|voters|votantes|eleitores|pemilih)\s+)?"
+                       r"(?:voted\s+(?:for|in)|votaron\s+(?:por|a\s+favor)|votaram\s+(?:em|a\s+favor)|"
+                       r"cast\s+(?:their\s+)?(?:ballots?|votes?)\s+(?:in\s+favou?r\s+of|for)|"
+                       r"supported|backed|apoyaron\s+a|respaldaron\s+a|memilih)\b")
 NOT_COUNTED = re.compile(r"\b((?:aun|todavia)\s+(?:por|sin)\s+(?:contar|escrutar)|not\s+yet\s+counted|"
                          r"yet\s+to\s+be\s+counted|uncounted|no\s+escrutad\w+|sin\s+escrutar|por\s+escrutar)\b")
 CITIZENS_REGISTERED = re.compile(r"^\s*(?:de\s+)?(venezolanos|ciudadanos|citizens|people|personas|russians|rusos|"
@@ -138,6 +169,14 @@ PEOPLE_AFTER = re.compile(r"^\s*(?:de\s+)?(?:people|persons|citizens|voters|elec
 UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w++\s++){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|"
                    r"polling\s+stations|stations|precincts|tps|uiks?|machines|maquinas|tally\s+forms|"
                    + _q("units") + "|" + _q("units_extra") + r")\b")
+#: "total TPS seluruh Indonesia sebanyak 813.350", "the number of polling stations was 98,000": the units named
+#: before the count
+UNITS_BEFORE = re.compile(r"\b(?:total|jumlah|number\s+of|numero\s+de|total\s+de)\s+(?:\w++\s++)?"
+                          r"(?:tps|tempat\s+pemungutan\s+suara|polling\s+stations|mesas(?:\s+electorales)?|"
+                          r"secoes(?:\s+eleitorais)?|precincts|actas|atas|uiks?)\b[^.;\d]{0,40}?"
+                          r"(?:sebanyak|berjumlah|mencapai|adalah|yaitu|was|is|stood\s+at|totals?|totall?ed|"
+                          r"fue\s+de|es\s+de|era\s+de|foi\s+de|e\s+de|:)\s+(?:(?:about|some|around|nearly|almost|over|"
+                          r"more\s+than|sekitar|hampir|lebih\s+dari|cerca\s+de|casi|unos|mas\s+de|quase|mais\s+de)\s+)?$")
 UNIT_WORDS = re.compile(r"\b(actas|atas|tally\s+sheets|mesas|voting\s+tables|polling\s+stations|precincts|tps|urnas)\b")
 CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
 TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")
@@ -165,6 +204,9 @@ PAIR_BEFORE = re.compile(r"(?:^|\W)(?:contra|frente\s+al?|versus|vs\.?|against|a
 #: "principal rival de Putin", "Putin's opponent": a name that completes a rival noun is not the subject
 RIVAL_OF = re.compile(r"\b(?:rival|opponent|challenger|opositor|adversario|contrincante|oponente|lawan|pesaing)"
                       r"(?:\s++\w++){0,3}\s+(?:de|of|do|da|del|to)\s+$")
+#: between a number and a later name: "… contra su principal perseguidor (X)", "… over his rival X"
+RIVAL_BETWEEN = re.compile(r"\b(?:rival|opponent|challenger|opositor|adversario|contrincante|contendiente|oponente|"
+                           r"perseguidor|lawan|pesaing|adversario)\b[\s,(:]*+(?:\w++\s++){0,2}$")
 OPPONENT_BEFORE = re.compile(r"\b(?:his|her|their|su|sus)\s+(?:\w+\s+)?(opponent|rival|contrincante|contendiente|"
                              r"adversario)(?:'s)?[\s,]*+(?:[\w'.-]++\s++){0,3}$")
 VOTE_CONTEXT = re.compile(r"\b(votes?|votos?|sufragios|ballots|boletas|suara)\b")
@@ -221,7 +263,7 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("other", why=["a change in turnout, not a level"])
         return Resolution("margin_points", why=["percentage points"])
     if m.unit == "percent":
-        if NOT_VOTERS_AFTER.match(after):
+        if NOT_VOTERS_AFTER.match(after) or NOT_VOTES_BEFORE.search(clause_before):
             return Resolution("other", why=["a percentage of the population (or the economy), not of the vote"])
         if (INVALID.search(after[:30]) or INVALID.search(clause_before[-25:])
                 or INVALID_VERB.match(after)):
@@ -238,10 +280,18 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
                 or (re.match(r"^\s*(?:del\s+total|of\s+the\s+total|of\s+all|do\s+total|dari\s+total)\b", after)
                     and _unit_word_governs(f[sent_start:m.start]))):
             return Resolution("coverage", why=["share of counting units"])
-        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
+        if PERCENT_PAIR_AFTER.match(after) or PERCENT_PAIR_BEFORE.search(clause_before):
+            # "won by a 55.5 percent to 44.5 percent margin": two shares, not a margin
+            return Resolution("share", why=["'X percent to Y percent': a pair of shares"])
+        if ((MARGIN_BEFORE.search(clause_before) and not OF_THE_VOTE.match(after))
+                or MARGIN_WORD.search(clause_before[-60:])
+                or (OR_FORM.search(clause_before) and MARGIN_WORD.search(clause_before[-90:]))):
+            # "selisih … mencapai 14.551.982 atau 12,46 persen": the second form of a margin is a margin too
             return Resolution("margin_points", why=["a margin written with % is percentage points"])
         return Resolution("share", why=["percent of the vote"])
     # counts
+    if ELECTION_GAP.match(after) or (GAP_BEFORE.search(clause_before) and GAP_AFTER.match(after)):
+        return Resolution("other", why=["a change from another election, not a count of this one"])
     late = re.match(r"^\s*(?:,\s*)?(?:fueron|were|son|are|eran)\s+(validos|valid|nulos|null|invalid|invalidos)\b", after)
     if late:
         return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
@@ -251,6 +301,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("ballots", why=["'N out of M … voted': those who voted"])
     if REGISTERED_BEFORE.search(clause_before[-80:]) and PEOPLE_AFTER.match(after) and not BALLOTS_AFTER.match(after):
         return Resolution("registered", why=["the register named before the count"])
+    if TURNOUT_OF_COUNT.search(clause_before) and m.readings and m.readings[0].value >= 1000:
+        return Resolution("ballots", why=["a count of the turnout ('turnout of N'): the votes cast"])
     if VOTED_FOR.search(after):
         return Resolution("votes", why=["'… voted for X'"])
     if CITIZENS_REGISTERED.search(after):
@@ -281,6 +333,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("ballots", why=["voters who voted"])
     if UNITS.search(after):
         return Resolution("units", why=["counting units"])
+    if UNITS_BEFORE.search(clause_before):
+        return Resolution("units", why=["the units named before the count ('total TPS … sebanyak N')"])
     if CENTRES.search(after):
         return Resolution("other", why=["voting centres are not the counting unit"])
     if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before[-60:]):
@@ -347,7 +401,13 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
         before = [h for h in hits if h.end <= m.start]
         if before:
             return "~" + before[-1].key, "'of his rival': the opponent of the candidate named before"
-    if OPPONENT_BEFORE.search(f[max(sent_start, m.start - 40):m.start]):
+    w0 = max(sent_start, m.start - 40)
+    ob = OPPONENT_BEFORE.search(f[w0:m.start])
+    if ob:
+        # "his rival Prabowo Subianto at 44.5 %": the rival named right after the noun is the subject
+        named = [h for h in hits if w0 + ob.end(1) <= h.start and h.end <= m.start]
+        if named:
+            return named[0].key, "'his rival X': the name in apposition"
         before = [h for h in hits if h.end <= m.start]
         if before:
             return "~" + before[-1].key, "'his rival': the opponent of the candidate named before"
@@ -362,10 +422,12 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
     objects = [h for h in hits if h.end <= m.start and re.search(
         r"\b(a|over|beat|beats|defeated|trounced|routed|crushed|thrashed|derroto\s+a|vencio\s+a|supero\s+a|aventajo\s+a|"
         r"against|frente\s+a|venceu|derrotou|superou|vencido|derrotado|superado|beaten|mengalahkan|"
-        r"mengungguli|contra|melawan)\s+"
+        r"mengungguli|contra|melawan|menang\s+(?:dari|atas)|unggul\s+(?:dari|atas))\s+"
         # "venceu a disputa contra o presidente Nicolás Maduro": a title between the verb and the name
         r"(?:(?:o|a|el|la|al|the|to|ao|sang)\s+)?(?:(?:actual|atual|incumbent|sitting)\s+)?"
-        r"(?:(?:presidente|president|candidato|candidate|lider|leader|rival|opositor|mandatario|petahana|capres)\s+)?$",
+        r"(?:(?:presidente|president|candidato|candidate|lider|leader|rival|opositor|mandatario|petahana|capres)\s+|"
+        # "menang dari pasangan nomor urut 02, Prabowo-Sandiaga": the ticket's number before the name
+        r"(?:pasangan|paslon)(?:\s+(?:calon|capres-cawapres))?(?:\s+nomor\s+urut\s+\d\d?)?[\s,]+)?$",
         f[max(0, h.start - 40):h.start])]
     if objects and quantity in ("margin_votes", "margin_points", "ratio"):
         others = [h for h in hits if h.end <= m.start and h.key != objects[-1].key]
@@ -380,6 +442,10 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
         return h.key, "nearest name before the number"
     after = [h for h in hits if h.start >= m.end and not (h.possessive and _owned_elsewhere(h, f))]
     if after:
+        if RIVAL_BETWEEN.search(f[m.end:after[0].start]):
+            # "obtuvo el 60 %, … contra su principal perseguidor (Francisco Arias)": the name introduced as
+            # the rival is the opponent; the figure is the other leading candidate's
+            return "~" + after[0].key, "the name after the number is introduced as the rival"
         return after[0].key, "nearest name after the number"
     return None, "no candidate named in the sentence"
 

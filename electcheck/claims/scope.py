@@ -65,13 +65,20 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
     if not mn:
         return "all", "no unit noun"
     installed = bool(_INSTALLED.search(mn.group(0)))
-    rest = after[mn.end():]
+    before = f[max(sent_start, start - 45):start]
+    if _TOTAL_BEFORE.search(before):
+        # "dari total 813.350 TPS yang tersebar di seluruh Indonesia", "the total of 30,026 mesas": the whole set
+        return ("installed" if installed else "all"), "the total of the units"
+    # "actas de escrutinio obtenidas por la oposición": the complement of the noun is part of the noun
+    rest = _NOUN_COMPLEMENT.sub("", after[mn.end():], count=1)
     if _FULL.match(rest):
         return "full_turnout", "units at 100 % turnout"
     if _WON_BY.match(rest):
         return "won_by", "units won by a candidate"
     if _WON_BEFORE.search(f[max(sent_start, start - 30):start]):
         return "won_by", "units a candidate won"
+    if _EXAMINED_BEFORE.search(before):
+        return "subset", "units somebody examined (a sample)"
     before = f[max(sent_start, start - 30):start]
     bw = re.search(r"(?:^|\s)([a-z]+)\s+$", before)
     if bw and _word_list("scope", "subset_before").match(bw.group(1)):
@@ -86,6 +93,21 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
         return "installed", f"'{mn.group(0).strip()}': the units the election had (the authority's total)"
     return "all", "every unit in the file"
 
+
+#: "of the total of", "dari total", "total TPS … sebanyak": the whole set of units
+_TOTAL_BEFORE = re.compile(r"(?:^|\W)(?:(?:the\s+)?total|in\s+all|jumlah\s+seluruh|seluruh|semua|todas\s+las|"
+                           r"todos\s+los|todas\s+as|todos\s+os|all(?:\s+the)?)\s+(?:of\s+|de\s+|dari\s+)?"
+                           r"(?:(?:the|las|los|as|os)\s+)?$")
+_NOUN_COMPLEMENT = re.compile(r"^\s*(?:de|do|da|of)\s+(?:escrutinio|votacion|votacao|voting|scrutiny|apuracao)\b")
+#: "El Post analizó los datos de 23.720 actas", "after reviewing 23,000 tally sheets": the units somebody
+#: examined, a sample of the set
+_EXAMINED_BEFORE = re.compile(r"\b(?:analiz\w+|revis\w+|examin\w+|review\w*|analy[sz]\w+|studied|"
+                              r"menganalisis|meneliti|memeriksa)\b(?!.*\b(?:all|todas|todos|seluruh|semua)\b)"
+                              r"[^.;]{0,30}$")
+
+#: after the region noun: "(lainnya) dikuasai …", "won by …", "ganados por …"
+_WON_AFTER = re.compile(r"^(?:\S++\s++){1,2}?(?:dikuasai|dimenangkan|dimenangi|won\s+by|carried\s+by|ganad[oa]s\s+por|"
+                        r"vencid[oa]s\s+por|ganh[oa]s\s+por|conquistad[oa]s\s+por)\b")
 
 _OF_TOTAL = re.compile(r"^\s*(?:of|out\s+of|de|dos|das|de\s+los|de\s+las|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?"
                        r"(\d{1,3})\s+")
@@ -106,6 +128,10 @@ def region_count(f: str, start: int, end: int, sent_start: int, sent_end: int, l
     if re.search(r"(?:^|\W)(?:of|out\s+of|de|dos|das|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?$", prev):
         return "regions", "the number of regions ('of N')"
     won = _won().search(clause_before)
+    wa = _WON_AFTER.match(after.lstrip())
+    if wa:
+        # "13 provinsi lainnya dikuasai Prabowo", "12 states won by Maduro": won by the name that follows
+        return "regions_won", f"regions won ('{wa.group(0).strip()}')"
     if won:
         return "regions_won", f"regions won ('{won.group(0).strip()}')"
     if mo:
@@ -159,12 +185,15 @@ def level_noun(f: str, end: int, sent_end: int, hierarchy: tuple[str, ...]) -> s
 #: results read from part of the tally sheets (the subset is not identified in any data)
 _PARTIAL_BASIS = re.compile(
     r"(?:^|\W)(?:de\s+acuerdo\s+con|segun|conforme|according\s+to|based\s+on|on\s+the\s+basis\s+of|"
-    r"com\s+base\s+n[ao]s?|con\s+base\s+en|berdasarkan|segundo|from)\s+"
+    r"com\s+base\s+n[ao]s?|con\s+base\s+en|sobre\s+la\s+base\s+de|a\s+partir\s+de|berdasarkan|berasal\s+dari|"
+    r"segundo|from)\s+"
     r"(?:(?:el|la|las|los|a|as|o|os|the|esa|esas|essa|essas|this|these|those|that)\s+)?"
     r"(?:(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)\s+"
     r"(?:de\s+las\s+|de\s+los\s+|das\s+|dos\s+|of\s+the\s+|of\s+|dari\s+)?|"
-    r"(?P<qty>cantidad|quantidade|number|jumlah)\s+(?:de\s+|of\s+)?)?"
-    r"(?:actas|atas|tally\s+sheets|formulir\s+c1)\b(?P<rest>[^.;]{0,30})")
+    r"(?P<qty>cantidad|quantidade|number|jumlah)\s+(?:de\s+|of\s+)?|"
+    r"(?P<cnt>\d[\d.,]*+)\s+)?"
+    r"(?:actas|atas|tally\s+sheets|formulir\s+c1|mesas|tps|tempat\s+pemungutan\s+suara|polling\s+stations|"
+    r"precincts)\b(?P<rest>[^.;]{0,30})")
 _PARTIAL_REST = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)?(?:em\s+maos|in\s+hand|at\s+hand|en\s+mano|en\s+su\s+poder|"
                            r"recolectadas|recogidas|collected\s+so\s+far|so\s+far|hasta\s+ahora|ate\s+agora|"
                            r"que\s+tiene|que\s+tienen|disponibles|available)\b")
@@ -179,9 +208,17 @@ _PARTIAL_RELATIVE = re.compile(
     r"(?:las\s+cuales|los\s+cuales|as\s+quais|os\s+quais|which|yang)\b")
 
 
+#: "De ellas, González obtuvo …", "Delas, …": a feminine partitive pronoun opening the sentence takes a part of
+#: the set of documents (actas, mesas, atas, urnas) the previous sentence counted — voters are masculine
+_PARTITIVE = re.compile(r"^\W*(?:de\s+ellas|de\s+estas|de\s+esas|delas|dessas|destas)\b")
+
+
 def partial_basis(f_sent: str) -> tuple[int, int] | None:
     """Span of the words saying a sentence's results come from part of the tally sheets, or None.
     "according to the actas" alone is the whole set (the opposition's file is those actas)."""
+    mo = _PARTITIVE.match(f_sent)
+    if mo:
+        return mo.start(), mo.end()
     for mo in _PARTIAL_RELATIVE.finditer(f_sent):
         if float(mo.group("pct").replace(",", ".")) < 100:
             return mo.start("rel"), mo.end()
@@ -189,6 +226,8 @@ def partial_basis(f_sent: str) -> tuple[int, int] | None:
         pct = mo.group("pct")
         span = (mo.start(), mo.start("rest"))
         if pct and float(pct.replace(",", ".")) < 100:
+            return span
+        if mo.group("cnt"):  # "sobre la base de 7737 actas", "berasal dari 320.000 TPS": a counted part
             return span
         if mo.group("qty") and re.search(r"(?:esa|essa|that|this|esta|essa)\s+$", f_sent[:mo.start("qty")]):
             return span

@@ -46,6 +46,13 @@ SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
                "kandidat lain", "other candidates", "otros candidatos", "outros candidatos", "demais candidatos",
                "los demás aspirantes", "the rest of the field", "the other contenders", "the other contestants"),
 }
+#: aliases by a stem of the candidate's name in the data, for parties whose id is derived from a generic word
+#: ("ПАРТИЯ ПЕНСИОНЕРОВ" has the id ``partiya``): stem of the folded name -> names the press uses
+STEM_ALIASES: dict[str, tuple[str, ...]] = {
+    "пенсионер": ("Party of Pensioners", "Pensioners' Party", "Pensioners Party", "Russian Party of Pensioners",
+                  "Partido de los Pensionistas", "Partido dos Aposentados", "Partai Pensiunan"),
+    "коммунисты россии": ("Communists of Russia", "Comunistas de Rusia", "Comunistas da Rússia"),
+}
 # Roles ("the incumbent", "la oposición", "chavismo") are not aliases: they live in ``roles.py``.
 #: words never used alone as a candidate name even if a name contains them
 _STOP = {"de", "del", "la", "el", "los", "las", "y", "and", "the", "party", "partido", "yes", "si", "no", "da",
@@ -102,6 +109,7 @@ class Resolver:
         token_owner: dict[str, set[str]] = {}
         for c in tally.meta.candidates:
             ns = set(c.aliases) | {c.name} | set(SUPPLEMENTARY.get(c.id, ()))
+            ns |= {a for stem, al in STEM_ALIASES.items() if fold(stem) in fold(c.name) for a in al}
             if len(c.id) >= 3 and not c.id.isupper():
                 ns.add(c.id)
             ns = {n for n in ns if n and n.strip()}
@@ -241,7 +249,10 @@ class Resolver:
 
 
 _TRANSLIT = ((re.compile(r"(?<=\w)sk(?:y|iy|ii)\b"), "ski"), (re.compile(r"(?<=\w)ski\b"), "sky"),
-             (re.compile(r"\bKh(?=[aeiou])"), "J"), (re.compile(r"\bZh(?=[aeiou])"), "Y"))
+             (re.compile(r"\bKh(?=[aeiou])"), "J"), (re.compile(r"\bZh(?=[aeiou])"), "Y"),
+             # "Suraykin" / "Suraikin", "Zhirinovsky" / "Jirinovski" (French, Portuguese), "Sobchak" / "Sobtchak"
+             (re.compile(r"(?<=[aeiou])y(?=[bcdfghjklmnpqrstvwxz])"), "i"), (re.compile(r"\bZh(?=[aeiou])"), "J"),
+             (re.compile(r"(?<=[aeiou])ch(?=[aeiou])"), "tch"))
 
 
 def translit_variants(name: str) -> set[str]:
