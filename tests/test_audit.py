@@ -137,7 +137,9 @@ def test_verify_names_an_edited_input(tmp_path):
     cfg = hostile_config(tmp_path)
     out = tmp_path / "r"
     assert runner.invoke(app, ["audit", str(cfg), "-o", str(out), "-q"]).exit_code == 0
-    art = tmp_path / "article.txt"
+    # the report keeps its own copy of each article (texts/NAME), which is what verify re-checks
+    art = out / "texts" / "article.txt"
+    assert art.read_bytes() == (tmp_path / "article.txt").read_bytes()
     art.write_text(art.read_text() + " 99 % turnout.", encoding="utf-8")
     v = runner.invoke(app, ["verify", str(out), "--allow-path", str(tmp_path)])
     assert v.exit_code == 1

@@ -36,6 +36,9 @@ class AuditResult:
     charts: list[charts.Chart]
     inputs: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    #: the article texts checked, by the name the config gives them: the report folder keeps a copy
+    #: (texts/NAME) so that verify can re-run it without reading outside the folder
+    texts: dict[str, bytes] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +134,7 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
     step = progress or (lambda _m: None)
     cache: dict[str, Any] = {}
     inputs: dict[str, dict] = {}
+    texts: dict[str, bytes] = {}
 
     def load(name: str):
         if name not in cache:
@@ -248,6 +252,7 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
             for fn in cfg.claim_files:
                 p = cfg.resolve_file(fn)
                 data = _limits.read_bytes(p, what="claims file")
+                texts[fn] = data
                 inputs.setdefault(str(p), {"source": "claims", "name": fn, "path": str(p),
                                            "sha256": hashlib.sha256(data).hexdigest(), "rows": None})
                 step(f"check claims in {fn}")
@@ -317,7 +322,7 @@ def run_audit(cfg: AuditConfig, seed: int | None = None, progress: Progress | No
     for h in headlines:
         h.setdefault("title", HEADLINE_TITLES.get(h["kind"], ""))
     return AuditResult(cfg, seed, sections, _order(headlines), out_charts,
-                       sorted(inputs.values(), key=lambda i: (i["name"], i["path"])), notes)
+                       sorted(inputs.values(), key=lambda i: (i["name"], i["path"])), notes, texts)
 
 
 HEADLINE_TITLES = {"bound": "The count", "claims": "The article", "round": "The bulletin's arithmetic",

@@ -86,6 +86,11 @@ class AuditConfig:
         if self.confine_to is not None:  # verify: nowhere but base_dir, and only inside the allowed folders
             q = p if p.is_absolute() else Path(self.base_dir or ".") / p
             roots = [Path(r).resolve() for r in self.confine_to]
+            from .manifest import text_copy
+
+            copy = text_copy(name)
+            if not q.is_file() and copy is not None and (roots[0] / copy).is_file():
+                q = roots[0] / copy  # the report folder's own copy of the article (texts/NAME)
             rq = q.resolve()
             if not any(rq == r or r in rq.parents for r in roots):
                 raise InputError(f"text file {name!r} is outside the report folder", file=name,

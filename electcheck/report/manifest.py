@@ -58,6 +58,18 @@ def _clean(o: Any) -> Any:
     return o
 
 
+TEXTS = "texts"
+
+
+def text_copy(name: str) -> str | None:
+    """Where the report folder keeps its copy of the article ``name`` (``texts/NAME``), or None when
+    the name is absolute or climbs out (``..``): such a text stays outside and verify needs --allow-path."""
+    p = Path(name)
+    if p.is_absolute() or not p.parts or ".." in p.parts or p.drive:
+        return None
+    return f"{TEXTS}/{p.as_posix()}"
+
+
 def build_files(audit) -> dict[str, bytes]:
     """Every output file of the report (except run.json) as bytes, keyed by relative path."""
     from .html import render_html
@@ -68,6 +80,10 @@ def build_files(audit) -> dict[str, bytes]:
         files[f"charts/{c.slug}.svg"] = c.svg
         files[f"charts/{c.slug}.png"] = c.png
         files[f"charts/{c.slug}.csv"] = frame_csv(c.table).encode("utf-8")
+    for name, data in getattr(audit, "texts", {}).items():
+        rel = text_copy(name)
+        if rel is not None:
+            files[rel] = data
     files["results.json"] = _dump(_clean(audit.to_dict())).encode("utf-8")
     files["report.md"] = render_markdown(audit).encode("utf-8")
     names = sorted(list(files) + ["report.html", RUN_JSON])
@@ -87,8 +103,15 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
         if old.is_file() and old.suffix in (".svg", ".png", ".csv") and f"charts/{old.name}" not in files:
             old.unlink()
     for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
     cfg = audit.config
+
+    def recorded_path(i: dict) -> str:
+        """A checked article is recorded at its copy in the folder: verify reads nothing outside."""
+        rel = text_copy(i["name"]) if i["source"] == "claims" else None
+        return str((out / rel).resolve()) if rel is not None and rel in files else i["path"]
+
     manifest = {
         "electcheck_version": VERSION,
         "command": list(command) if command is not None else [],
@@ -96,7 +119,7 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
                    "parsed": cfg.to_dict()},
         "seed": audit.seed,
         "parameters": {"resamples": cfg.resamples, "calibration_sims": cfg.calibration_sims, "tests": cfg.tests, "region_level": cfg.region_level},
-        "inputs": [{"name": i["name"], "source": i["source"], "path": i["path"], "sha256": i["sha256"]}
+        "inputs": [{"name": i["name"], "source": i["source"], "path": recorded_path(i), "sha256": i["sha256"]}
                    for i in audit.inputs],
         "outputs": {rel: _sha(b) for rel, b in files.items()},
     }
@@ -236,7 +259,8 @@ def confine(m: dict, out: Path, allow: list[Path] | None = None) -> tuple[Path, 
                     raise refuse("source", src)
         for fn in cfg.claim_files:
             p = Path(fn) if Path(fn).is_absolute() else base / fn
-            if not _inside(p, roots):
+            copy = text_copy(fn)
+            if not _inside(p, roots) and not (copy is not None and _inside(out / copy, roots[:1])):
                 raise refuse("claims file", fn)
     return base, roots
 
