@@ -373,3 +373,27 @@ def test_russia_example_reads_right():
     assert margin.title == "Putin leads in all 87 regions" and "points of all ballots" in margin.subtitle
     assert "ballots" in margin.table.columns
     assert not any("Владимир" in c.title for c in audit.charts)
+
+
+@pytest.mark.slow
+def test_venezuela_report_verifies_without_reading_outside_its_folder(tmp_path):
+    """The founding example's folder carries its article (texts/examples/seed-article-en.txt), so
+    verify re-runs it with nothing but the folder and the built-in datasets."""
+    import tomllib
+
+    from electcheck.report.config import example_text, parse_config
+
+    ingest_or_skip("venezuela-2024/opposition-v2")
+    text = example_text("venezuela-2024") + "\n"
+    data = tomllib.loads(text)
+    data.setdefault("forensics", {}).update(resamples=40, calibration_sims=4)
+    import json as _json
+
+    small = text.split("[forensics]")[0] + "[forensics]\n" + "\n".join(
+        f"{k} = {_json.dumps(v)}" for k, v in data["forensics"].items()) + "\n"
+    cfg = parse_config(tomllib.loads(small), base_dir=None, name="venezuela-2024")
+    out = tmp_path / "report"
+    write_report(run_audit(cfg), out, command=["test"], config_text=small)
+    assert (out / "texts" / "examples" / "seed-article-en.txt").is_file()
+    res = verify(out)
+    assert res.ok, res.to_dict()
