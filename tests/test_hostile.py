@@ -38,7 +38,7 @@ CHILD = ("import atexit, os\n"
          "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
          "    open(os.environ['ELECTCHECK_TEST_RSS'], 'w').write(hwm)\n"
          "atexit.register(_peak)\n"
-         "from electcheck.cli import main\nmain()")
+         "from electcheck.cli import console_main\nconsole_main()")
 PEAK_KB: dict[str, int] = {}
 
 

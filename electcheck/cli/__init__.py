@@ -104,6 +104,29 @@ def main() -> None:
         _limits.set_current(None)  # in-process callers (tests, notebooks) get the environment's limits back
 
 
+def console_main() -> None:
+    """The ``electcheck`` command: :func:`main`, then a hard exit when the run was refused (2) or hit
+    a bug (3). A refusal can come while a reader thread is still inside a C extension (Arrow parsing
+    ahead); finalising the interpreter around such a thread can abort the process (SIGABRT) after the
+    one-line answer is already written. The answer is flushed, exit handlers run, and the process leaves.
+    """
+    try:
+        main()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if code not in (2, 3):
+            raise
+        import atexit
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        atexit._run_exitfuncs()
+        os._exit(code)
+
+
 def _main() -> None:
     _limits.set_current(None)  # a previous in-process run must not leave its limits behind
     # an exception a C extension could not raise (e.g. in Arrow's invalid-row callback) must not add
