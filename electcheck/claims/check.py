@@ -16,7 +16,7 @@ from .evidence import evidence
 from .explain import QUANTITY, UNVERIFIABLE_REASON, explain, plain
 from .facts import QUANTITIES, Facts, Value
 from .frame import Frame
-from .hedges import find_hedge, interval, rounding_mode
+from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
 from .numbers import Mention, Reading, extract
 from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
 from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
@@ -214,6 +214,11 @@ class Checker:
                         uscope = "subset"
                         res.why.append(f"the part of the tally sheets the results come from ('{fs[pb[0]:pb[1]].strip()}')")
                 att = attribution(fs, m.start - sent.start, m.end - sent.start, sl, self.authority)
+                bres, bm = prev.get("count", (None, None))
+                if (m.unit == "percent" and bres is not None and bres.quantity == "ballots"
+                        and res.quantity == "share" and re.match(r"^\s*\(\s*$", f[bm.end:m.start])):
+                    # "participaron 12.386.669 (59,97 %)": the percentage beside the votes cast is the turnout
+                    res = Resolution("turnout", why=["in parentheses after the votes cast: the turnout"])
                 tres, tm = prev.get("percent", (None, None))
                 if (m.unit == "count" and tres is not None and tres.quantity == "turnout"
                         and re.match(r"^[^().;]{0,60}\(\s*$", f[tm.end:m.start])):
@@ -271,6 +276,8 @@ class Checker:
                att: Attribution | None = None, uscope: str | None = None) -> Claim:
         att = att or Attribution()
         hedge, phrase = find_hedge(f[sent.start:m.start])
+        if hedge == "none":
+            hedge, phrase = find_hedge_after(f[m.end:sent.end])
         if hedge != "none" and m.extra.get("compared"):
             # "superó el 57 %, pero por debajo del 65 % de 2012": the other year's figure is compared with,
             # not hedged
@@ -297,7 +304,10 @@ class Checker:
             if q == "ratio" and cid is not None and rule.startswith("nearest name after"):
                 # "twice as many votes as Maduro": the named one is the comparison
                 h = next(h for h in hits if h.key == cid and h.start >= m.end)
-                if re.search(r"\b(as|than|que|de|a)\s+(?:\w++\s++){0,2}$", f[m.end:h.start]):
+                # "enam kali lipat dibandingkan yang didapat Jokowi", "compared with what X got"
+                if re.search(r"\b(as|than|que|de|a)\s+(?:\w++\s++){0,2}$|\b(?:dibandingkan|dibanding|daripada|ketimbang|"
+                             r"compared\s+(?:with|to)|comparado\s+con|comparado\s+com)\s+(?:\w++\s++){0,3}$",
+                             f[m.end:h.start]):
                     res.opponent = cid
                     cid = self.facts[0].opponent(cid)
                     why.append("the name after 'as'/'than' is the comparison; subject is the other leading candidate")

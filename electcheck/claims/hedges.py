@@ -31,6 +31,19 @@ _LOOKUP = {p: h for p, h in _PHRASES}
 _COMPARISON = re.compile(r"(\d|points?|puntos?|percent|%|votes|votos|million|millones)\s*$")
 
 
+_AFTER_RX = re.compile(r"^\s+(" + vocab.alternation(vocab.phrases("hedges", "over_after")) +
+                       r")(?=\s*(?:[.,;:)]|$)|\s+(?:votes?|votos?|suara|de\s+votos|and|y|e|dan)\b)")
+
+
+def find_hedge_after(folded_after: str) -> tuple[str, str]:
+    """("over", phrase) for a hedge written after the number ("9,8 juta lebih", "10 million plus"), else
+    ("none", ""). "lebih banyak", "or more than" are comparisons and do not match."""
+    m = _AFTER_RX.match(folded_after[:30])
+    if not m:
+        return "none", ""
+    return "over", " ".join(m.group(1).split())
+
+
 def find_hedge(folded_before: str) -> tuple[str, str]:
     """(hedge, phrase) ending right before a number; ("none", "") when absent.
 

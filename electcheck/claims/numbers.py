@@ -32,8 +32,9 @@ MAX_DIGITS = 24
 
 _SCALE_RE = re.compile(r"\s*(" + vocab.alternation(vocab.table("scales")) + r")\b(?:\s+(?:de|d[oa]s?))?")
 _SUFFIX_SCALE = re.compile(r"(mn|bn|m|k)\b")
+#: a stray full stop right before "%" ("1.36.%") is a typo, not the end of a sentence
 _UNIT_RE = re.compile(
-    r"\s*(?:(?P<points>percentage-points?|" + vocab.alternation(vocab.phrases("units", "points")) +
+    r"(?:\.(?=%))?\s*(?:(?P<points>percentage-points?|" + vocab.alternation(vocab.phrases("units", "points")) +
     r"|p\.\s?p\.|pp)(?![\w])"
     r"|(?P<percent>%|-?(?:" + vocab.alternation(vocab.phrases("units", "percent")) + r")(?![\w])))")
 _CUR_BEFORE = re.compile(r"(us\$|u\$s|r\$|\$|usd\s?|€|eur\s|£|bs\.?\s?|rp\.?\s?)\s*$")
@@ -63,7 +64,9 @@ _HALF_RE = re.compile(r"\b(medio\s+millon|half\s+a\s+million|un\s+millon\s+y\s+m
                       r"(?:a\s+)?million\s+and\s+a\s+half)\b")
 _ONE_SCALE_RE = re.compile(r"\b(?:un|one|a)\s+(billones|billon|millardo|millon|million|billion)\b")
 #: "3 millones 316 mil 142", "6 millones 408 mil 844 votos": a count written with Spanish scale words
-_COMPOUND_ES = re.compile(r"(?<![\w.,])(\d{1,3})\s+millon(?:es)?\s+(\d{1,3})\s+mil(?:\s+(\d{1,3}))?(?![\w.,]\d)")
+#: and in English, "3 million 768 thousand and 470"
+_COMPOUND_ES = re.compile(r"(?<![\w.,])(\d{1,3})\s+(?:millon(?:es)?|million)\s+(\d{1,3})\s+(?:mil|thousand)"
+                          r"(?:\s+(?:and\s+|y\s+)?(\d{1,3}))?(?![\w.,]\d)")
 _RATIO_RE = re.compile(r"(?<![\w])(" + vocab.alternation(vocab.table("ratios")) + r")(?![\w])")
 _RATIO_VALUES = vocab.table("ratios")
 #: "two-thirds of", "dos tercios de", "dois terços dos", "dua pertiga dari": a share written as a fraction
@@ -74,7 +77,7 @@ _FRACTION_RE = re.compile(r"(?<![\w])(" + vocab.alternation(vocab.table("fractio
                           r"|(?<=separuh)(?=\s+[a-z]))")
 _FRACTIONS = vocab.table("fractions")
 #: "12, 345, 678": a count with ", " between its groups, as published (a typo kept by the press)
-_SPACED_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:, \d{3}){2,}(?![\d])")
+_SPACED_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:, \d{3}){2,}(?![\d])|(?<![\w.,])\d{1,3}(?:\. \d{3}){2,}(?![\d])")
 #: "51. 20 %": a percentage with a stray space after its decimal mark, as published
 _SPACED_DECIMAL = re.compile(r"(?<![\w.,])(\d{1,2})[.,] (\d{1,2})(?=\s?(?:%|por\s?ciento|por\s?cento|percent|per\s?cent|persen))")
 _RANGE_OPEN = re.compile(r"(?:^|\W)(" + vocab.alternation(vocab.phrases("ranges", "open")) + r")\s+(?:the\s+|el\s+|la\s+|os\s+|as\s+|los\s+|las\s+)?$")
@@ -252,9 +255,9 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
     for mg in _SPACED_GROUPS.finditer(f):  # "12, 345, 678" as published
         if any(s <= mg.start() < e for s, e in taken):
             continue
-        val = int(mg.group(0).replace(", ", ""))
+        val = int(mg.group(0).replace(", ", "").replace(". ", ""))
         m = Mention(mg.start(), mg.end(), "", (Reading(float(val), float(_int_precision(val)),
-                                                       "', ' between groups, as published"),))
+                                                       "'%s' between groups, as published" % mg.group(0)[-5:-3]),))
         m.end = _tail(f, mg.end(), m, lang)
         if m.scale != 1:
             continue  # "1, 234, 567 million" is not a grouped count

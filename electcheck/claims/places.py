@@ -29,6 +29,16 @@ EXTRA_FORMS: dict[str, tuple[str, ...]] = {
     "distrito capital": ("caracas", "capital district", "distrito capital"),
     # Indonesia's special region is written without its title: "di Yogyakarta", "Jogjakarta"
     "daerah istimewa yogyakarta": ("yogyakarta", "jogjakarta", "daerah istimewa yogyakarta"),
+    # Indonesian provinces by their usual short forms and epithets in the press ("Pulau Dewata" is Bali,
+    # "Ranah Minang" West Sumatra, "Bumi Cenderawasih" Papua)
+    "bali": ("bali", "pulau dewata", "pulau bali"),
+    "sumatera barat": ("sumatera barat", "sumbar", "ranah minang", "tanah minang"),
+    "sumatera utara": ("sumatera utara", "sumut"),
+    "jawa barat": ("jawa barat", "jabar", "tanah pasundan"),
+    "jawa tengah": ("jawa tengah", "jateng"),
+    "jawa timur": ("jawa timur", "jatim"),
+    "sulawesi selatan": ("sulawesi selatan", "sulsel"),
+    "papua": ("papua", "bumi cenderawasih"),
 }
 
 #: (English forms, stem of the folded Russian region name). Longer forms win over shorter

@@ -46,6 +46,11 @@ OF_THE_VOTE = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:[\w']++\s++)?votes?\b|de\s+
                          r"do\s+voto\b|dos\s+sufragios\b|de\s+los\s+sufragios\b|suara\b)")
 #: "the 50 percent needed to…", "el umbral del 5 %": a threshold, not a result
 THRESHOLD = re.compile(r"^\s*(?:[\w-]++\s++){0,2}?(needed|required|threshold|minimum|necesari\w+|requerid\w+|minimo|umbral)\b")
+#: "(turnout) was well over the 50 percent …": a bound on the quantity named before
+BOUND_BEFORE = re.compile(r"(?:was|is|were|fue|es|era|foi|e|adalah)\s+(?:well\s+|far\s+|just\s+|muy\s+|bien\s+|"
+                          r"muito\s+|jauh\s+)?(?:over|above|below|under|more\s+than|less\s+than|mas\s+de|menos\s+de|"
+                          r"mais\s+de|superior\s+a|inferior\s+a|lebih\s+dari|kurang\s+dari|di\s+atas|di\s+bawah)\s+"
+                          r"(?:the\s+|el\s+|la\s+|o\s+|a\s+)?$")
 #: "casi 30 puntos más que lo informado por el CNE": a gap between two reports, not between candidates
 REPORT_GAP = re.compile(r"^\s*(?:more|less|higher|lower|mas|menos)\s+(?:than|que|de)\s+(?:lo\s+|the\s+|el\s+|la\s+)?"
                         r"(?:informad\w*|reportad\w*|anunciad\w*|publicad\w*|official\w*|reported|announced|"
@@ -104,11 +109,30 @@ COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:t
                                     r"(?:(?:telah|sudah|yang|had|have|has|were|was|been|fueron|foram|habian|tinham)\s++){0,2}"
                                     r"(?:dihitung|terhitung|masuk|direkapitulasi|counted|processed|tallied|escrutad\w*|"
                                     r"contad\w*|apurad\w*)\b")
+#: "with 80 percent of the polling stations counted", "con el 96,87 % de las minutas escrutadas", "60 % dos
+#: distritos eleitorais apurados", "80 % dos votos haviam sido computados": a part of the units (any noun but the
+#: votes) with a counting participle after it, or the votes as the subject of a counting predicate — the count's
+#: progress, even in a sentence that also gives the turnout
+_PARTICIPLE = (r"(?:counted|tallied|processed|reported|escrutad\w*|contad\w*|apurad\w*|computad\w*|totalizad\w*|"
+               r"procesad\w*|processad\w*|dihitung|terhitung|direkapitulasi)\b")
+_AUX = r"(?:had|have|has|were|was|been|haviam|havia|tinham|foram|fueron|habian|han|sido|telah|sudah)"
+COVERAGE_NOUN_COUNTED = re.compile(
+    r"^\s*" + _OF + r"(?!(?:(?:the|all|los|las|el|la|os|as|o|a)\s+)?(?:votes?|votos?|suara|ballots|boletas|papeletas|cedulas|"
+    r"sufragios)\b)(?:[a-z]++\s++){1,2}?"
+    r"(?:" + _AUX + r"\s++){0,3}" + _PARTICIPLE + r"|"
+    r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s++(?:" + _AUX + r"\s++){1,3}" + _PARTICIPLE)
+#: "en el evento participaron 12.386.669", "voted: 5 million": the voting verb right before a bare count
+VOTED_BEFORE = re.compile(r"\b(?:" + _q("voted") + r"|voted|participated|took\s+part)\s*:?\s+"
+                          r"(?:(?:more\s+than|over|about|mas\s+de|mais\s+de|cerca\s+de|unos|lebih\s+dari|sekitar)\s+)?$")
+#: "dengan selisih 9,8 juta lebih", "a margin of 1.2 million": a margin noun right before a count
+MARGIN_NOUN_BEFORE = re.compile(r"\b(?:selisih|margin|margen|ventaja|diferencia|margem|vantagem|diferenca|lead)\s+"
+                                r"(?:of\s+|de\s+|sebesar\s+|sebanyak\s+)?(?:(?:more\s+than|over|about|mas\s+de|"
+                                r"mais\s+de|cerca\s+de|lebih\s+dari|sekitar|hampir)\s+)?$")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
 #: "el 0,41 % de los votos se considera nulo", "of the ballots were declared invalid"
 INVALID_VERB = re.compile(r"^\s*(?:de\s+los\s+|dos\s+|of\s+the\s+|dari\s+)?(?:votos|votes|ballots|suara)\s+"
                           r"(?:se\s+)?(?:considera\w*|declara\w*|anula\w*|were|was|fueron|fue|foram|sao|are|is|dinyatakan)"
-                          r"(?:\s+(?:declared|considered|deemed|ruled|como))?\s+(?:null|nul[oa]s?|invalid\w*|void|spoiled|tidak\s+sah)\b")
+                          r"(?:\s+(?:declared|considered|deemed|ruled|found|como))?\s+(?:null|nul[oa]s?|invalid\w*|void|spoiled|tidak\s+sah)\b")
 MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|win|wins|winning|beat|beats|defeated|"
                            r"gano|gana|ganaria|vencio|aventaja\w*|super[oa]\w*|led|leads|leading|ahead|victory|victoria|"
                            r"triunfo|landslide|" + _q("margin") + r")\b(?:\s++\w++){0,4}\s+(by|por|de|of)\s+"
@@ -129,10 +153,12 @@ PERCENT_PAIR_BEFORE = re.compile(r"\d[\d.,]*+\s*" + _PCT + r"\s+(?:to|a|contra|v
 VALID_BEFORE = re.compile(r"(?:\b(?:valid\s+votes|votos\s+validos)|(?<!tidak\s)\bsuara\s+sah)(?:\s+emitidos)?"
                           r"(?:\s+yang(?:\s+\w+)?)?\s*(?:was|were|totall?ed|fue|fueron|foram|of|de|:|sebanyak|sebesar|"
                           r"berjumlah|mencapai|adalah|yakni|yaitu)?\s*$")
-VOTED_FOR = re.compile(r"^\s*(?:(?:de\s+)?(?:" + _q("people") + r"|voters|votantes|eleitores|pemilih)\s+)?"
+VOTED_FOR = re.compile(r"^\s*(?:(?:de\s+)?(?:" + _q("people") + r"|voters|votantes|eleitores|electores|electors|pemilih)\s+)?"
                        r"(?:voted\s+(?:for|in)|votaron\s+(?:por|a\s+favor)|votaram\s+(?:em|a\s+favor)|"
                        r"cast\s+(?:their\s+)?(?:ballots?|votes?)\s+(?:in\s+favou?r\s+of|for)|"
-                       r"supported|backed|apoyaron\s+a|respaldaron\s+a|memilih)\b")
+                       r"supported|backed|apoyaron\s+a|respaldaron\s+a|memilih|"
+                       # "6 millones … electores eligieron a X" / "lo eligieron": the candidate's votes
+                       r"eligieron|escogieron|escolheram|elegeram|chose)\b")
 NOT_COUNTED = re.compile(r"\b((?:aun|todavia)\s+(?:por|sin)\s+(?:contar|escrutar)|not\s+yet\s+counted|"
                          r"yet\s+to\s+be\s+counted|uncounted|no\s+escrutad\w+|sin\s+escrutar|por\s+escrutar)\b")
 CITIZENS_REGISTERED = re.compile(r"^\s*(?:de\s+)?(venezolanos|ciudadanos|citizens|people|personas|russians|rusos|"
@@ -188,6 +214,8 @@ FOR_AFTER = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:votes?|votos?|apoyos|suara|of\s
                        r"(?:(?:for|para|a\s+favor\s+de|went\s+to|in\s+favou?r\s+of|supported|backed|apoyaron\s+a|"
                        r"voted\s+(?:for|in)|votaron\s+por|por|pelo|pela|by|oleh|untuk)\s+(?:[\w'.-]++[\s,]++){0,4}|"
                        r"(?:de|do|da)\s+)$")
+#: "… and 3.85 percent to A Just Russia leader Sergei Mironov": the second figure of an ellipsis
+ELLIPTIC_TO = re.compile(r"^\s*(?:of\s+the\s+votes?\s+)?to\s+(?:[\w'.-]++\s++){0,5}$")
 #: "44,2 % de seu principal opositor", "68,6 millones de su adversario", "for his rival": the opponent
 OPPONENT_AFTER = re.compile(r"^[\s,]*(?:de|do|da|del|of|for|para|untuk|bagi|to)\s+(?:(?:su|seu|sua|his|her|their)\s+)?"
                             r"(?:(?:principal|main|closest|nearest|mais\s+proximo|mas\s+cercano)\s+)?"
@@ -253,6 +281,11 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if m.unit == "ratio":
         return Resolution("ratio", why=["a ratio word"])
     if m.unit in ("points", "percent") and THRESHOLD.match(after):
+        if (m.unit == "percent" and BOUND_BEFORE.search(clause_before)
+                and TURNOUT.search(f[sent_start:m.start])):
+            # "turnout, which was well over the 50 percent hurdle required": the turnout stated against the
+            # threshold (a bound, read by the hedge), not the threshold alone
+            return Resolution("turnout", why=["a turnout stated above or below a threshold"])
         return Resolution("other", why=["a threshold, not a result"])
     if m.unit == "points":
         if REPORT_GAP.match(after):
@@ -270,6 +303,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("invalid", why=["percent of null/invalid votes"])
         if SHARE_OF_VOTES_TO.match(after) or SHARE_SUPPORTING.match(after):
             return Resolution("share", why=["percent of the votes going to a candidate"])
+        if COVERAGE_NOUN_COUNTED.match(after):
+            return Resolution("coverage", why=["share of counting units (a counting participle after the units)"])
         if (TURNOUT.search(clause_before[-60:]) or TURNOUT_AFTER.search(after) or TURNOUT_OF_ELECTORS.match(after)
                 or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]) and not OF_THE_VOTE.match(after))
                 or (not has_candidate and OF_THE_VOTERS.match(after))):
@@ -292,7 +327,9 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     # counts
     if ELECTION_GAP.match(after) or (GAP_BEFORE.search(clause_before) and GAP_AFTER.match(after)):
         return Resolution("other", why=["a change from another election, not a count of this one"])
-    late = re.match(r"^\s*(?:,\s*)?(?:fueron|were|son|are|eran)\s+(validos|valid|nulos|null|invalid|invalidos)\b", after)
+    # "50.785 fueron nulos", "more than 11 million votes were valid"
+    late = re.match(r"^\s*(?:,\s*)?(?:(?:votes|votos|ballots)\s+)?(?:fueron|were|son|are|eran|foram|sao)\s+"
+                    r"(validos|valid|nulos|null|invalid|invalidos)\b", after)
     if late:
         return Resolution("valid" if late.group(1).startswith("valid") else "invalid", why=["'… were valid/null'"])
     if NOT_COUNTED.search(after[:50]):
@@ -331,6 +368,10 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         if REGISTERED_CUE.search(ctx) or ELIGIBLE.search(ctx) or re.match(r"\s*(?:de\s+)?(electores|electors|inscritos)", after):
             return Resolution("registered", why=["registered electors"])
         return Resolution("ballots", why=["voters who voted"])
+    if VOTED_BEFORE.search(clause_before) and re.match(r"^\s*(?:[,;.)(]|$|y\b|and\b|e\b|dan\b)", after):
+        return Resolution("ballots", why=["'participaron N', 'N voted': the number who voted"])
+    if MARGIN_NOUN_BEFORE.search(clause_before):
+        return Resolution("margin_votes", why=["a margin noun right before the count ('dengan selisih N')"])
     if UNITS.search(after):
         return Resolution("units", why=["counting units"])
     if UNITS_BEFORE.search(clause_before):
@@ -390,6 +431,11 @@ def bind_candidate(m: Mention, hits: list[NameHit], f: str, sent_start: int, sen
             return h.key, "named after the number ('for …')"
         if 0 <= h.start - m.end <= 70 and APPOSITION_AFTER.search(f[m.end:h.start]):
             return h.key, "named in apposition after the number ('of the opposition candidate, X')"
+        if (0 <= h.start - m.end <= 50 and not h.possessive
+                and ELLIPTIC_TO.match(f[m.end:h.start]) and re.search(r"(?:,|\band)\s+$", f[max(sent_start, m.start - 6):m.start])
+                and not re.search(r"\d", f[h.end:sent_end])):
+            # "6.23 percent went to X, and 3.85 percent to Y": the verb left out, the name after "to" is the figure's
+            return h.key, "named after the number ('…, and N to X': the verb left out)"
     oa = OPPONENT_AFTER.match(f[m.end:min(sent_end, m.end + 60)])
     if oa:
         # "44,2 % de seu principal opositor, Edmundo González": the apposition names him; else the rival of

@@ -65,6 +65,9 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
     if not mn:
         return "all", "no unit noun"
     installed = bool(_INSTALLED.search(mn.group(0)))
+    if re.match(r"^\s*(?:de|of|dos|das|dari)\s+(?:sus|their|suas|seus|su|sua|seu)\s", after):
+        # "más del 80 % de sus actas han sido verificadas": a part of somebody's own units, not of the file
+        return "subset", "their own units (a possessive)"
     before = f[max(sent_start, start - 45):start]
     if _TOTAL_BEFORE.search(before):
         # "dari total 813.350 TPS yang tersebar di seluruh Indonesia", "the total of 30,026 mesas": the whole set
@@ -80,6 +83,8 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
     if _EXAMINED_BEFORE.search(before):
         return "subset", "units somebody examined (a sample)"
     before = f[max(sent_start, start - 30):start]
+    if _RECEIVED_SO_FAR.search(before):
+        return "subset", "units received so far (a count in progress)"
     bw = re.search(r"(?:^|\s)([a-z]+)\s+$", before)
     if bw and _word_list("scope", "subset_before").match(bw.group(1)):
         return "subset", f"qualified by '{bw.group(1)}'"
@@ -87,13 +92,19 @@ def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lan
     if rest[:1] not in (",", ";", ")", ".") and head and _word_list("scope", "subset_after").match(head):
         w = head.split()[0]
         return "subset", f"qualified by '{w} …'"
-    if re.match(r"^(?:\w++\s++){0,3}(?:not|no|nao|tidak|belum|sin|sem|without)\b", head):
+    if re.match(r"^(?:\w++\s++){0,3}(?:not|no|nao|tidak|belum|sin|sem|without)\b", head) or \
+            re.match(r"^(?:\w++\s++){0,8}?(?:yang|that|which|que|where|donde|onde)\s+(?:(?:still|aun|ainda|masih)\s+)?"
+                     r"(?:not|no|nao|tidak|belum|have\s+not|had\s+not|did\s+not|has\s+not)\b", head):
+        # "2.249 TPS di berbagai wilayah yang belum menggelar …": a relative clause that negates, later on
         return "subset", "a negated set"
     if installed:
         return "installed", f"'{mn.group(0).strip()}': the units the election had (the authority's total)"
     return "all", "every unit in the file"
 
 
+#: "KPU sudah menerima 14.567 C1", "had already received 5,000 tally sheets": the documents in so far
+_RECEIVED_SO_FAR = re.compile(r"(?:^|\W)(?:sudah|telah|baru|already|ya|ja)\s+(?:menerima|received|recibido|recibio|"
+                              r"recebeu|recebido|masuk)\s+(?:(?:the|los|las|os|as)\s+)?$")
 #: "of the total of", "dari total", "total TPS … sebanyak": the whole set of units
 _TOTAL_BEFORE = re.compile(r"(?:^|\W)(?:(?:the\s+)?total|in\s+all|jumlah\s+seluruh|seluruh|semua|todas\s+las|"
                            r"todos\s+los|todas\s+as|todos\s+os|all(?:\s+the)?)\s+(?:of\s+|de\s+|dari\s+)?"
@@ -213,10 +224,18 @@ _PARTIAL_RELATIVE = re.compile(
 _PARTITIVE = re.compile(r"^\W*(?:de\s+ellas|de\s+estas|de\s+esas|delas|dessas|destas)\b")
 
 
+#: "Em uma das mesas analisadas, …", "in one of the polling stations", "di salah satu TPS": the results of
+#: one unit, which no file names
+_ONE_OF = re.compile(r"(?:^|\W)(?:in|at|en|em|di|na|no|para)\s+(?:one\s+of\s+the|una\s+de\s+las|uno\s+de\s+los|"
+                     r"uma\s+das|um\s+dos|salah\s+satu)\s+(?:\w+\s+)?(?:actas|atas|mesas|urnas|secoes|tps|uiks?|"
+                     r"polling\s+stations|precincts|tally\s+sheets|voting\s+tables|ballot\s+boxes|"
+                     r"centros\s+de\s+votacion|tempat\s+pemungutan\s+suara)\b")
+
+
 def partial_basis(f_sent: str) -> tuple[int, int] | None:
     """Span of the words saying a sentence's results come from part of the tally sheets, or None.
     "according to the actas" alone is the whole set (the opposition's file is those actas)."""
-    mo = _PARTITIVE.match(f_sent)
+    mo = _PARTITIVE.match(f_sent) or _ONE_OF.search(f_sent)
     if mo:
         return mo.start(), mo.end()
     for mo in _PARTIAL_RELATIVE.finditer(f_sent):

@@ -46,6 +46,8 @@ class Sentence:
 _SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ\"“—-])")
 #: "… el 51. 20 % de …": digits, a full stop, one space, one or two digits and a percent sign
 _SPLIT_DECIMAL = re.compile(r"\d\. \d{1,2}\s?(?:%|por\s?ciento|por\s?cento|percent|per\s?cent|persen)")
+#: "6. 408. 844": a count whose groups are split by ". " as published, not three sentences
+_SPLIT_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:\. \d{3}){2,}(?!\d)")
 _ABBREV = re.compile(r"(?:\b(?:EDO|DTTO|Dr|Mr|Mrs|Ms|Sr|Sra|St|No|Nº|vs|etc|approx|aprox|Gen|Lt|Sen|Rep|U\.S|E\.E\.U\.U|p\.p)\.|\b[A-Z]\.)$")
 
 _ES = set("de la el los las que y en por con del se un una para es al lo como más pero sus fue votos millones ha según entre sin sobre este esta también hasta desde donde cuando porque muy ya".split())
@@ -109,8 +111,11 @@ def sentences(text: str) -> list[Sentence]:
     doc_lang = detect_lang(text[:2000])
     out: list[Sentence] = []
     pos = 0
+    groups = [(g.start(), g.end()) for g in _SPLIT_GROUPS.finditer(text)] if ". " in text else []
     for m in _SENT_END.finditer(text):
         piece = text[pos:m.start()]
+        if groups and any(a <= m.start() < b for a, b in groups):
+            continue
         if _ABBREV.search(piece.rstrip()) and "\n" not in m.group(0):
             continue
         if "\n" not in m.group(0) and m.start() >= 2 and _SPLIT_DECIMAL.match(text, m.start() - 2):
