@@ -63,6 +63,8 @@ def evaluate(rows, load):
     out = []
     for r in rows:
         tallies = [load(n.strip()) for n in r["against"].split(";") if n.strip()]
+        if not tallies:  # a number about nothing in any dataset (quantity other): nothing to check it against
+            continue
         try:
             result = check_text(r["text"], tallies, r["lang"])
             c = find_claim(r, result.claims)
@@ -119,14 +121,17 @@ def main(argv=None) -> int:
 
     load = lru_cache(maxsize=None)(lambda name: ingest(name).tally)
     t0 = time.perf_counter()
-    results = evaluate(rows_of(a.split), load)
+    rows = rows_of(a.split)
+    results = evaluate(rows, load)
+    unscored = len(rows) - len(results)
     fig = figures(results, a.split)
     fig["seconds"] = round(time.perf_counter() - t0, 1)
     if a.json:
         print(json.dumps(fig, indent=2, ensure_ascii=False))
     else:
         print(f"split {a.split}: {fig['correct']}/{fig['rows']} = {fig['accuracy']:.1%} verdicts right; "
-              f"no claim found for {fig['not_found']} rows; {fig['errors']} rows raised ({fig['seconds']} s)")
+              f"no claim found for {fig['not_found']} rows; {fig['errors']} rows raised ({fig['seconds']} s)"
+              + (f"; {unscored} rows name no dataset and are not scored" if unscored else ""))
         print()
         print(table("language", fig["per_language"]))
         print()
