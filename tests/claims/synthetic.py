@@ -50,3 +50,18 @@ def bulletin(counts: dict, valid=None, invalid=None, ballots=None, registered=No
                      candidates=cands, hierarchy=[], registry_total=registered, share_basis="valid",
                      inputs=[InputFile("bulletin.csv", "1" * 64, 1, "bulletin")])
     return Tally(df, meta)
+
+
+def no_registry(name):
+    """A loader that finds nothing: synthetic tallies only, never the authority's bulletins."""
+    raise FileNotFoundError(name)
+
+
+def claim(text, tally, number, lang=None):
+    """The claim whose text holds ``number`` when ``text`` is checked against ``tally`` (registry off)."""
+    from electcheck.claims import check_text
+
+    r = check_text(text, tally, lang, loader=no_registry)
+    got = [c for c in r.claims if c.text.startswith(number) or number in c.text]
+    assert got, [c.text for c in r.claims]
+    return got[0]
