@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from electcheck.claims import check_text
 from electcheck.claims.numbers import extract
 from electcheck.model import Candidate, InputFile, Tally, TallyMeta
 
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent / "claims"))
 from synthetic import bulletin, v2_like  # noqa: E402
 
 
-from synthetic import claim, no_registry as _no_registry  # noqa: E402,F401
+from synthetic import claim  # noqa: E402
 
 
 def cne_bulletin():

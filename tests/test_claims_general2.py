@@ -12,14 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from electcheck.claims import check_text
 from electcheck.model import Candidate, InputFile, Tally, TallyMeta
 
 sys.path.insert(0, str(Path(__file__).parent / "claims"))
 from synthetic import v2_like  # noqa: E402
 
 
-from synthetic import claim, no_registry as _no_registry  # noqa: E402,F401
+from synthetic import claim  # noqa: E402
 
 
 def _tally(rows, cols, cands, **meta) -> Tally:

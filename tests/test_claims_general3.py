@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from electcheck.claims import check_text
 from electcheck.claims.numbers import extract
 
 sys.path.insert(0, str(Path(__file__).parent / "claims"))
@@ -20,7 +19,7 @@ from synthetic import bulletin, v2_like  # noqa: E402
 from test_claims_general2 import indonesia, russia  # noqa: E402
 
 
-from synthetic import claim, no_registry as _no_registry  # noqa: E402,F401
+from synthetic import claim  # noqa: E402
 
 
 # --- 1. number forms: scale words in English, groups split by ". " -----------------------------------------
