@@ -381,3 +381,18 @@ def test_csv_exports_keep_negative_numbers_as_numbers():
 
     text = frame_csv(pd.DataFrame({"name": ["-2+3", "=x"], "margin": [-28.49, 1.5]}))
     assert text.splitlines()[1:] == ["'-2+3,-28.49", "'=x,1.5"]
+
+
+@pytest.mark.parametrize("name", corpus.HOSTILE_NAMES)
+def test_check_and_forensics_markdown_are_inert(tmp_path, name):
+    """Names from the data and words from the article never become HTML, links or images."""
+    m = corpus.mapping(tmp_path, cand_a=name, cand_b=name + " B")
+    p = corpus.small_csv(tmp_path, states=(name, "South " + name))
+    article = f"{name} won 120 votes in {name}, about 60 % of the vote. {name} B got 5 votes."
+    code, out, err, _ = cli("check", article, "--against", f"{p}::{m}", "--format", "markdown", "-q")
+    assert code == 0, err
+    _rendered_is_inert(out)
+    code, out, err, _ = cli("forensics", f"{p}::{m}", "--tests", "hard-checks", "--calibration-sims", "0",
+                            "--format", "markdown", "-q")
+    assert code == 0, err
+    _rendered_is_inert(out)
