@@ -57,10 +57,18 @@ def main() -> None:
     ap.add_argument("--resamples", type=int, default=1000)
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--skip-feed", action="store_true")
+    ap.add_argument("--feed-only", action="store_true", help="only the feed part")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="electcheck-batch-"))
     print(f"cores {os.cpu_count()}, load before {load()}")
 
+    if not a.feed_only:
+        forensics_part(a, tmp)
+    if not a.skip_feed:
+        feed_part(a, tmp)
+
+
+def forensics_part(a, tmp: Path) -> None:
     singles_cpu = singles_wall = 0.0
     for y in YEARS:
         w, c, _ = child(electcheck("forensics", f"russia-{y}", "--resamples", str(a.resamples), "--seed", "1",
@@ -81,8 +89,9 @@ def main() -> None:
     print(f"ratio batch wall / (singles CPU / cores) = {w / ideal:.2f} (target ≤ 1.10); "
           f"speed-up over the singles' wall {singles_wall / w:.2f}×; results identical: {same}")
 
-    if a.skip_feed:
-        return
+
+
+def feed_part(a, tmp: Path) -> None:
     src = ROOT / "tests" / "claims" / "testset.csv"
     with open(src, encoding="utf-8", newline="") as f:
         texts = [r["text"] for r in csv.DictReader(f) if r["against"] == "venezuela-2024/opposition-v2"]
