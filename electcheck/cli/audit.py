@@ -66,7 +66,7 @@ def audit(
     quiet: bool = QuietOpt,
 ) -> None:
     """Run a whole audit and write report.html, report.md, results.json, charts/ and run.json."""
-    from ..report import load_config, load_example, run_audit, write_report
+    from ..report import load_example, run_audit, write_report
     from ..report.audit import plan_steps
     from ..report.config import example_text, load_config_text
 

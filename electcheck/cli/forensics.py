@@ -149,7 +149,7 @@ def station_lines(report) -> list[str]:
                        f"expected by chance (z = {d['z']:+.1f}; its units are listed only when z ≥ "
                        f"{st['model']['z_integer']:g})")
     if st.get("discounted"):
-        out.append(f"  Discounted — counted and explained, not listed unit by unit (--no-discount lists them):")
+        out.append("  Discounted — counted and explained, not listed unit by unit (--no-discount lists them):")
         for d in st["discounted"]:
             regs = ", ".join(f"{r['region']} {r['units']:,}" for r in d["regions"][:5])
             out.append(f"    {d['category']} ({d['reason']}): {d['units']:,} units — {d['why']}"
