@@ -20,19 +20,9 @@ sys.path.insert(0, str(Path(__file__).parent / "claims"))
 from synthetic import bulletin, v2_like  # noqa: E402
 
 
-from synthetic import claim  # noqa: E402
+from synthetic import claim, cne_bulletin  # noqa: E402
 
 
-def cne_bulletin():
-    """Bulletin 1 as published: 80 % of the actas transmitted."""
-    t = bulletin({"NM": 5150092, "EG": 4445978, "OTHERS": 462704}, valid=10058774, invalid=None,
-                 registered=21620705, cands=[Candidate("NM", "Nicolás Maduro Moros", ("Maduro",)),
-                                             Candidate("EG", "Edmundo González Urrutia", ("González",)),
-                                             Candidate("OTHERS", "Others")],
-                 source="venezuela-2024/cne-bulletin-1")
-    t.meta.notes["actas_transmitted_pct"] = 80
-    t.meta.expected_units = 30026
-    return t
 
 
 def indonesia_like(registered_missing=False):

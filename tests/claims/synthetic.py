@@ -65,3 +65,15 @@ def claim(text, tally, number, lang=None):
     got = [c for c in r.claims if c.text.startswith(number) or number in c.text]
     assert got, [c.text for c in r.claims]
     return got[0]
+
+
+def cne_bulletin():
+    """CNE bulletin 1 as published (one row; 80 % of the actas transmitted, 30,026 expected)."""
+    t = bulletin({"NM": 5150092, "EG": 4445978, "OTHERS": 462704}, valid=10058774, invalid=None,
+                 registered=21620705, cands=[Candidate("NM", "Nicolás Maduro Moros", ("Maduro",)),
+                                             Candidate("EG", "Edmundo González Urrutia", ("González",)),
+                                             Candidate("OTHERS", "Others")],
+                 source="venezuela-2024/cne-bulletin-1")
+    t.meta.notes["actas_transmitted_pct"] = 80
+    t.meta.expected_units = 30026
+    return t
