@@ -46,6 +46,7 @@ import pandas as pd
 from ..escape import toml_string
 from ..model import COUNT_FIELDS
 from ..numbers import parse_counts
+from .mapping import make_identifier
 from .readers import ReadOptions, read_table
 
 LANGUAGES = ("en", "es", "pt", "fr", "id", "ru")
@@ -655,21 +656,7 @@ def _match_codebook(path: str | Path, header: list[str]) -> dict:
 
 
 def _ident(name: str, taken: set[str]) -> str:
-    if re.search(r"[\u0400-\u04ff]", name):
-        from .russia import translit
-
-        name = translit(name)
-    base = re.sub(r"[^A-Za-z0-9_]+", "_", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode())
-    base = base.strip("_")[:60].strip("_") or "c"
-    if base[0].isdigit():
-        base = "c_" + base
-    if base in COUNT_FIELDS:
-        base += "_"
-    out, i = base, 2
-    while out in taken:
-        out, i = f"{base}_{i}", i + 1
-    taken.add(out)
-    return out
+    return make_identifier(name, taken)
 
 
 def _name_for(code_col: str, names: list[str]) -> str | None:

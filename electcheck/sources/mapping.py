@@ -54,6 +54,32 @@ class KeyPart:
     pad: int | None = None
 
 
+
+def make_identifier(label: str, taken: set[str], *, lower: bool = False, max_len: int = 60) -> str:
+    """A mapping identifier (letters, digits, _) for a header or row label, unique in ``taken``.
+
+    Cyrillic is transliterated, accents dropped, a leading digit prefixed with ``c_``, a count
+    field's name suffixed with ``_`` (ids must not be registered/ballots/valid/…), repeats numbered.
+    """
+    import unicodedata
+
+    if re.search(r"[\u0400-\u04ff]", label):
+        from .russia import translit
+
+        label = translit(label)
+    base = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^A-Za-z0-9_]+", "_", base.lower() if lower else base).strip("_")[:max_len].strip("_") or "c"
+    if base[0].isdigit():
+        base = "c_" + base
+    if base in COUNT_FIELDS:
+        base += "_"
+    out, i = base, 2
+    while out in taken:
+        out, i = f"{base}_{i}", i + 1
+    taken.add(out)
+    return out
+
+
 @dataclass
 class Mapping:
     source: str

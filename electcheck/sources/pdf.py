@@ -356,6 +356,7 @@ def page_lines(words: list[tuple], page: int) -> list[Line]:
         return []
     words = sorted(words, key=lambda w: -(w[3] + w[4]))
     groups: list[list[tuple]] = []
+    group: list[tuple] = []
     a0 = a1 = None
     for w in words:
         if a0 is not None:
@@ -592,19 +593,9 @@ class PdfRead:
 
 def candidate_id(label: str, taken: set[str]) -> str:
     """A short identifier for a candidate label ("Write-In Totals" -> "write_in_totals")."""
-    import unicodedata
+    from .mapping import make_identifier
 
-    base = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]+", "_", base).strip("_")[:40] or "c"
-    if base[0].isdigit():
-        base = "c_" + base
-    if base in ("registered", "ballots", "valid", "invalid", "blank"):
-        base += "_"
-    out, i = base, 2
-    while out in taken:
-        out, i = f"{base}_{i}", i + 1
-    taken.add(out)
-    return out
+    return make_identifier(label, taken, lower=True, max_len=40)
 
 
 def is_pdf(path: str | Path) -> bool:

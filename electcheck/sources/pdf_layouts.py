@@ -17,7 +17,7 @@ import pandas as pd
 from ..model import Finding
 from .pdf import (FIELD_LABELS, PERCENT_COLUMNS, Contest, Line, PdfIssue, PdfOptions, PdfPages, PdfRead, furniture_lines,
                   safe_pattern, split_row, to_int, to_percent, value_kind)
-from .readers import RawTable
+from .readers import RawTable, unique_names
 
 STATS = "\x00statistics"   # the statistics block: unit-level rows, read only through ``fields``
 #: a wrapped label continues within this many line heights of its row
@@ -608,7 +608,7 @@ class _TableReader:
         if not self.header:
             raise InputError("no table header found in the PDF", file=self.file,
                              hint="Name the header line with header = \"^...\" in [pdf], or use layout = \"blocks\"")
-        header = _unique([" ".join(h.split()) or f"column_{k + 1}" for k, h in enumerate(self.header)])
+        header = unique_names([" ".join(h.split()) or f"column_{k + 1}" for k, h in enumerate(self.header)])
         width = len(header)
         body = [(r + [""] * width)[:width] for _, _, r in self.rows]
         cells = pd.DataFrame(body, columns=header, dtype="string") if body else \
@@ -661,14 +661,3 @@ def _row_text(page, row) -> list[str | None]:
     return out
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            n = f"{n}.{seen[n]}"
-        else:
-            seen[n] = 0
-        out.append(n)
-    return out

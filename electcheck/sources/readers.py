@@ -552,9 +552,13 @@ def _rows_to_table(p: Path, rows: list[list[str | None]], header_row: int, fmt: 
 
 
 def _clean_header(cells: list[str | None]) -> list[str]:
+    return unique_names([(c or "").strip().lstrip("\ufeff") or f"column_{i + 1}" for i, c in enumerate(cells)])
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique the way pandas does it: a repeated name gets ``.1``, ``.2`` …"""
     out, seen = [], {}
-    for i, c in enumerate(cells):
-        name = (c or "").strip().lstrip("\ufeff") or f"column_{i + 1}"
+    for name in names:
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"
