@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import time
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -219,13 +218,16 @@ def _files_of(job: Job) -> set[str]:
     found: set[str] = set()
     values: list[Any] = list(job.options.values())
     if job.command == "audit":
+        from ..sources.registry import data_dir
+        from ..tomlfile import load_toml
+
         cfg = Path(job.options["config"])
-        if cfg.is_file():
-            with open(cfg, "rb") as f:
-                try:
-                    values += list(_strings(tomllib.load(f), cfg.parent))
-                except tomllib.TOMLDecodeError:
-                    pass
+        # audit configs name files from their own folder, or (claims files) from the data folder's parent
+        roots = [cfg.parent] + ([data_dir().parent] if data_dir() else [])
+        try:
+            values += list(_strings(load_toml(cfg, "audit config"), roots))
+        except ElectcheckError:
+            pass  # the job itself will say what is wrong with its config
     for v in values:
         for s in ([v] if isinstance(v, str) else v if isinstance(v, list) else []):
             if not isinstance(s, str):
@@ -236,19 +238,15 @@ def _files_of(job: Job) -> set[str]:
     return found
 
 
-def _strings(obj: Any, base: Path):
-    """Every string in a parsed TOML document, relative paths taken from ``base``."""
+def _strings(obj: Any, roots: list[Path]):
+    """Every string in a parsed TOML document that names a file under one of ``roots`` (both sides of ``::``)."""
     if isinstance(obj, dict):
         for v in obj.values():
-            yield from _strings(v, base)
+            yield from _strings(v, roots)
     elif isinstance(obj, list):
         for v in obj:
-            yield from _strings(v, base)
+            yield from _strings(v, roots)
     elif isinstance(obj, str) and len(obj) < 4096:
-        from ..sources.registry import data_dir
-
-        # audit configs name files from their own folder, or (claims files) from the data folder's parent
-        roots = [base] + ([data_dir().parent] if data_dir() else [])
         for part in obj.split("::"):
             for root in roots:
                 if (root / part).is_file():
