@@ -82,6 +82,13 @@ _NEGATED = re.compile(r"(?<![\w])(?:not|no|never|nao|nunca|tidak|belum|sin|sem|w
                       r"|n't\s++(?:\w++\s++)?$")
 
 
+@lru_cache(maxsize=None)
+def _future_aux(lang: str) -> re.Pattern:
+    """An auxiliary of the future that ends the text before a result verb."""
+    alts = vocab.alternation(vocab.phrases("modality", "future_aux", lang))
+    return re.compile(r"(?<![\w])(?:" + alts + r")\s*$") if alts else re.compile(r"(?!)")
+
+
 def _nearest(ms: list[re.Match], start: int, end: int) -> re.Match | None:
     def dist(m):
         return start - m.end() if m.end() <= start else (m.start() - end if m.start() >= end else 0)
@@ -102,8 +109,10 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         # "was set to win … as he got 75.91 percent": a result verb between the cue and the number
         # states the figure; the forecast is about the outcome
         # ("probablemente recibió más del doble": a cue right before the verb qualifies that verb)
+        # ("FOM memperkirakan Putin bakal meraih 77 persen": a future auxiliary before the verb keeps the cue)
         ms = [m for m in ms if not (m.end() <= s and (rv := _RESULT_VERB.search(cl[m.end():s]))
-                                    and cl[m.end():m.end() + rv.start()].strip())]
+                                    and cl[m.end():m.end() + rv.start()].strip()
+                                    and not _future_aux(lang).search(cl[m.end():m.end() + rv.start()]))]
         ms = [m for m in ms if not (m.end() <= s and _CLAIM_VERB.search(cl[m.end():s]))
               and not _REJECTED.search(cl[max(0, m.start() - 30):m.start()])]
         if ms:

@@ -31,6 +31,9 @@ _THAN = re.compile(r"\b(?:than|que|dari|do\s+que)\s+(?:mr\.?\s+|mr\s+)?$|\b(?:th
 _REGION_ANAPHOR = re.compile(r"\b(?:in|en|na|no|di)\s+(?:the\s+|la\s+|el\s+|esa\s+|esta\s+|this\s+|that\s+)?"
                              r"(?:region|republic|region|republica|regiao|estado|state|province|provincia|wilayah|provinsi|"
                              r"daerah)\b(?:\s+(?:tersebut|itu|ini))?(?!\s+(?:of|de|da|do|del)\b)")
+#: a line that is only a place name, perhaps numbered or followed by a colon ("1. Bali", "- Jawa Barat:")
+_HEADING = re.compile(r"^\s*(?:\d{1,3}[.)]\s*|[-•*–]\s*)?[^\W\d][^\d\n.;!?]{0,60}?:?\s*$")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 #: quantities summed over counting units (a partial set of tally sheets makes them a subset)
 _RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
@@ -153,6 +156,7 @@ class Checker:
         skipped: list[Skipped] = []
         last_hits: list = []
         last_regions: list = []
+        heading, heading_end = None, 0  # a region named alone on a line, and where its list has reached
         for sent in sentences(text):
             if sent.end - sent.start > MAX_SENTENCE:
                 # not prose (a run of digits or punctuation): listed, never parsed
@@ -168,6 +172,14 @@ class Checker:
             last_hits = hits if hits else []
             regions = self.resolver.regions_in(sent.text, base=sent.start)
             fs = f[sent.start:sent.end]
+            if heading is not None and _BLANK_LINE.search(text, heading_end, sent.start):
+                heading = None  # a paragraph break ends the heading's list
+            if len(regions) == 1 and _HEADING.match(fs):
+                # "1. Bali" alone on a line: the lines below it, up to a blank line, are about Bali
+                heading, heading_end = regions[0], sent.end
+            elif not regions and heading is not None:
+                regions = [type(heading)(heading.key, sent.start, sent.start, False, True)]
+                heading_end = sent.end
             if not regions and last_regions and _REGION_ANAPHOR.search(fs):
                 # "The second place in the region went to Grudinin": the place named in the previous sentence
                 r = last_regions[-1]
@@ -426,7 +438,7 @@ class Checker:
             expl = explain(d.verdict, lang=xl, text=m.text, quantity=q, hedge=hedge, iv=iv, percent=percent,
                            standard=d.standard, matched=d.matched, alternatives=d.alternatives,
                            rounding=rounding, reading_note=note, hedge_text=phrase,
-                           subject=(self._name(cid) or "") + (f" ({region_name})" if region else ""))
+                           subject=" ".join(x for x in (self._name(cid), f"({region_name})" if region else "") if x))
         level = None
         if region is not None:
             h = self.tallies[0].meta.hierarchy or []
@@ -597,6 +609,9 @@ _ELECTION_KIND = {
                                r"(?:presidency|presidencia)|calon\s+presiden|capres)\b"),
 }
 _LIST_GAP = re.compile(r"^[^\d;:()]{0,60}$")
+#: from one listed percentage to the next bare decimal: a name, perhaps a party, and a list separator
+_LIST_AFTER = re.compile(r"^[^\d():.!?]{0,80}[,;]\s*(?:y|e|and|dan|serta)?\s*(?:(?:el|la|los|las|o|a|os|as|the)\s+)?$"
+                         r"|^\s*(?:,|;|y|e|and|dan)\s*$")
 
 
 def _list_percent(ms: list[Mention], f: str) -> None:
@@ -607,6 +622,11 @@ def _list_percent(ms: list[Mention], f: str) -> None:
         if m.unit != "count" or not m.readings or m.words:
             continue
         rs = [r for r in m.readings if r.precision < 1 and r.value <= 100]
+        if rs and i > 0 and nums[i - 1].unit == "percent" and _LIST_AFTER.match(f[nums[i - 1].end:m.start]):
+            # "4,19 por ciento para Jaritónov; 4,08 para Davankov; y 3,15 para Slutski": a decimal that goes
+            # on a list whose first item carries the percent sign is a percentage too
+            m.unit, m.readings = "percent", tuple(rs)
+            continue
         if not rs and i > 0 and nums[i - 1].unit == "percent" and _LIST_GAP.match(f[nums[i - 1].end:m.start]):
             # an integer after a percentage of the list ("… un 49 por ciento, a Chávez un 44 y a X el 7 por
             # ciento"): written between two percentages, it is one too

@@ -105,7 +105,9 @@ def explain(verdict: str, *, lang: str, text: str, quantity: str, hedge: str, iv
     ht = hedge_text or hedge
     h = "" if hedge == "none" else (f" (hedge “{ht}”{'' if ht == hedge else f', read as “{hedge}”'})" if E
                                      else f" (con «{ht}»)")
-    subj = (f" for {subject}" if E else f" de {subject}") if subject else ""
+    # a region alone ("(DKI JAKARTA)") qualifies the quantity; a candidate is what it is for
+    subj = "" if not subject else f" {subject}" if subject.startswith("(") else (
+        f" for {subject}" if E else f" de {subject}")
     note = f" {reading_note}" if reading_note else ""
     if verdict == "unverifiable":
         if E:

@@ -151,6 +151,9 @@ _PCT = r"(?:%|percent|per\s+cent|por\s+ciento|por\s+cento|persen)"
 PERCENT_PAIR_AFTER = re.compile(r"^\s*(?:to|a|contra|versus|vs\.?|berbanding|banding)\s+\d[\d.,]*+\s*" + _PCT)
 PERCENT_PAIR_BEFORE = re.compile(r"\d[\d.,]*+\s*" + _PCT + r"\s+(?:to|a|contra|versus|vs\.?|berbanding|banding)\s+$")
 VALID_BEFORE = re.compile(r"(?:\b(?:valid\s+votes|votos\s+validos)|(?<!tidak\s)\bsuara\s+sah)(?:\s+emitidos)?"
+                          # "suara sah untuk daerah pemilihan DKI Jakarta 6.345.684": the place the total is for
+                          r"(?:\s+(?:nasional|nacionales|national|(?:untuk|di|in|en|em|no|na)\s+(?:daerah\s+pemilihan\s+)?"
+                          r"[^\W\d]++(?:\s++[^\W\d]++){0,3}))?"
                           r"(?:\s+yang(?:\s+\w+)?)?\s*(?:was|were|totall?ed|fue|fueron|foram|of|de|:|sebanyak|sebesar|"
                           r"berjumlah|mencapai|adalah|yakni|yaitu)?\s*$")
 VOTED_FOR = re.compile(r"^\s*(?:(?:de\s+)?(?:" + _q("people") + r"|voters|votantes|eleitores|electores|electors|pemilih)\s+)?"

@@ -135,14 +135,15 @@ def region_count(f: str, start: int, end: int, sent_start: int, sent_end: int, l
             and _region_noun().match(re.sub(r"^\s*(?:of\s+the|de\s+los|de\s+las|dos|das|dari)?\s*(?:\d{1,3}\s+)?",
                                             "", after))):
         return None
+    wa = _WON_AFTER.match(after.lstrip())
+    if wa:
+        # "13 provinsi lainnya dikuasai Prabowo", "12 states won by Maduro", "nine of the 13 regions won by
+        # Prabowo": won by the name that follows
+        return "regions_won", f"regions won ('{wa.group(0).strip()}')"
     prev = f[max(sent_start, start - 12):start]
     if re.search(r"(?:^|\W)(?:of|out\s+of|de|dos|das|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?$", prev):
         return "regions", "the number of regions ('of N')"
     won = _won().search(clause_before)
-    wa = _WON_AFTER.match(after.lstrip())
-    if wa:
-        # "13 provinsi lainnya dikuasai Prabowo", "12 states won by Maduro": won by the name that follows
-        return "regions_won", f"regions won ('{wa.group(0).strip()}')"
     if won:
         return "regions_won", f"regions won ('{won.group(0).strip()}')"
     if mo:
