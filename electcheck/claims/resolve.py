@@ -100,7 +100,9 @@ COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|
 COVERAGE_BEFORE = re.compile(r"\b(counted|escrut\w+|transmitid\w+|procesad\w+|apurad\w+|"
                              r"coverage|cobertura|counting|menghitung|escrutando|apurando|contabilizando|"
                              r"processing|procesamiento|processamento|recuento|apuracao|contagem|conteo|"
-                             r"penghitungan|pemindaian)"
+                             r"penghitungan|pemindaian|"
+                             # "ya se recibieron el 80 por ciento de los datos": the passive, never "recibió el 51 %"
+                             r"se\s+recibi\w+|se\s+receberam|have\s+been\s+received)"
                              r"(?:\W*|\s+(?:el|la|los|las|o|a|os|as|the|del|de|da|do|dari|of)\s+(?:(?:the|el|la|los|las)\s+)?)$")
 #: "80 persen kotak suara telah dihitung", "70 percent of the ballots were counted": the units counted
 COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:total\s+)?|de\s+(?:las\s+|los\s+)?|d[oa]s\s+)?"
@@ -113,8 +115,9 @@ COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:t
 #: distritos eleitorais apurados", "80 % dos votos haviam sido computados": a part of the units (any noun but the
 #: votes) with a counting participle after it, or the votes as the subject of a counting predicate — the count's
 #: progress, even in a sentence that also gives the turnout
-_PARTICIPLE = (r"(?:counted|tallied|processed|reported|escrutad\w*|contad\w*|apurad\w*|computad\w*|totalizad\w*|"
-               r"procesad\w*|processad\w*|dihitung|terhitung|direkapitulasi)\b")
+_PARTICIPLE = (r"(?:counted|tallied|processed|reported|received|escrutad\w*|contad\w*|apurad\w*|computad\w*|totalizad\w*|"
+               r"procesad\w*|processad\w*|recibid\w*|recebid\w*|transmitid\w*|digitalizad\w*|dihitung|terhitung|"
+               r"direkapitulasi|diterima)\b")
 _AUX = r"(?:had|have|has|were|was|been|haviam|havia|tinham|foram|fueron|habian|han|sido|telah|sudah)"
 COVERAGE_NOUN_COUNTED = re.compile(
     r"^\s*" + _OF + r"(?!(?:(?:the|all|los|las|el|la|os|as|o|a)\s+)?(?:votes?|votos?|suara|ballots|boletas|papeletas|cedulas|"
@@ -124,6 +127,8 @@ COVERAGE_NOUN_COUNTED = re.compile(
 #: "en el evento participaron 12.386.669", "voted: 5 million": the voting verb right before a bare count
 VOTED_BEFORE = re.compile(r"\b(?:" + _q("voted") + r"|voted|participated|took\s+part)\s*:?\s+"
                           r"(?:(?:more\s+than|over|about|mas\s+de|mais\s+de|cerca\s+de|unos|lebih\s+dari|sekitar)\s+)?$")
+#: a voting verb somewhere before the count of people
+VOTED_CUE = re.compile(r"(?<![\w])(?:" + _q("voted") + r")(?![\w])")
 #: "dengan selisih 9,8 juta lebih", "a margin of 1.2 million": a margin noun right before a count
 MARGIN_NOUN_BEFORE = re.compile(r"\b(?:selisih|margin|margen|ventaja|diferencia|margem|vantagem|diferenca|lead)\s+"
                                 r"(?:of\s+|de\s+|sebesar\s+|sebanyak\s+)?(?:(?:more\s+than|over|about|mas\s+de|"
@@ -131,7 +136,7 @@ MARGIN_NOUN_BEFORE = re.compile(r"\b(?:selisih|margin|margen|ventaja|diferencia|
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
 #: "el 0,41 % de los votos se considera nulo", "of the ballots were declared invalid"
 INVALID_VERB = re.compile(r"^\s*(?:de\s+los\s+|dos\s+|of\s+the\s+|dari\s+)?(?:votos|votes|ballots|suara)\s+"
-                          r"(?:se\s+)?(?:considera\w*|declara\w*|anula\w*|were|was|fueron|fue|foram|sao|are|is|dinyatakan)"
+                          r"(?:se\s+|yang\s+|que\s+|that\s+)?(?:considera\w*|declara\w*|anula\w*|were|was|fueron|fue|foram|sao|are|is|dinyatakan)"
                           r"(?:\s+(?:declared|considered|deemed|ruled|found|como))?\s+(?:null|nul[oa]s?|invalid\w*|void|spoiled|tidak\s+sah)\b")
 MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|win|wins|winning|beat|beats|defeated|"
                            r"gano|gana|ganaria|vencio|aventaja\w*|super[oa]\w*|led|leads|leading|ahead|victory|victoria|"
@@ -154,6 +159,10 @@ VALID_BEFORE = re.compile(r"(?:\b(?:valid\s+votes|votos\s+validos)|(?<!tidak\s)\
                           # "suara sah untuk daerah pemilihan DKI Jakarta 6.345.684": the place the total is for
                           r"(?:\s+(?:nasional|nacionales|national|(?:untuk|di|in|en|em|no|na)\s+(?:daerah\s+pemilihan\s+)?"
                           r"[^\W\d]++(?:\s++[^\W\d]++){0,3}))?"
+                          # "suara sah dalam pemilihan presiden dan wakil presiden di Riau sebanyak": what the votes
+                          # were cast in, then the verb that gives the figure (never through "tidak sah")
+                          r"(?:(?:\s++(?!tidak\b|invalid\b|nulos\b|nulos\b)[^\W\d]++){1,8}?(?=\s*(?:sebanyak|berjumlah|"
+                          r"mencapai|was|were|fue|fueron|foram)\b))?"
                           r"(?:\s+yang(?:\s+\w+)?)?\s*(?:was|were|totall?ed|fue|fueron|foram|of|de|:|sebanyak|sebesar|"
                           r"berjumlah|mencapai|adalah|yakni|yaitu)?\s*$")
 VOTED_FOR = re.compile(r"^\s*(?:(?:de\s+)?(?:" + _q("people") + r"|voters|votantes|eleitores|electores|electors|pemilih)\s+)?"
@@ -351,9 +360,9 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("margin_votes", why=["a vote majority/margin"])
     if VALID_BEFORE.search(clause_before):
         return Resolution("valid", why=["valid votes"])
-    if BALLOTS_AFTER.search(after):
+    if BALLOTS_AFTER.search(after) and not INVALID_VERB.match(after):
         return Resolution("ballots", why=["people who voted"])
-    if INVALID_AFTER.search(after):
+    if INVALID_AFTER.search(after) or INVALID_VERB.match(after):
         return Resolution("invalid", why=["null/invalid votes"])
     if VALID.search(after):
         if has_candidate and GOT_BEFORE.search(clause_before[-30:]):
@@ -394,6 +403,11 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
             return Resolution("registered", why=["people who may vote: the register"])
         if TURNOUT.search(f[sent_start:sent_end]) or BALLOTS_AFTER.search(re.sub(PEOPLE, "", after, count=1)):
             return Resolution("ballots", why=["people who voted"])
+        vc = VOTED_CUE.search(clause_before[-60:])
+        if vc and not re.search(r"(?:was|were|been|fue|foi)\s+$", clause_before[-60:][:vc.start()]):
+            # ("he was voted 56,43 million people" is the candidate's votes: below)
+            # "en los que votaron cerca de 76 millones de ciudadanos", "pengguna hak pilih … sebanyak N orang"
+            return Resolution("ballots", why=["people after a voting verb: the number who voted"])
         if m.readings and m.readings[0].value >= 1000 and has_candidate:
             return Resolution("votes", why=["people in a sentence naming a candidate: the candidate's votes"])
         return Resolution("other", why=["people, not votes"])

@@ -1,7 +1,7 @@
 """Who and where a number is about: candidates (names, surnames, aliases) and regions.
 
-Aliases come from the Tally metadata; ``SUPPLEMENTARY`` holds the few the
-profiles did not carry yet (reported to the lead), keyed by candidate id.
+Aliases come from the Tally metadata and from ``vocab/names.toml`` (the names the
+press uses in four languages, by candidate id or by words of the name in the data).
 Matching is accent- and case-insensitive, except for all-capital acronyms
 ("EGU"), which must match in capitals.
 """
@@ -13,46 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Tally
-from . import places
+from . import places, vocab
 from .roles import apposition, role_patterns
 from .text import fold, fold_key
 
-#: aliases a newsroom uses that profiles may lack (candidate id -> names)
-SUPPLEMENTARY: dict[str, tuple[str, ...]] = {
-    "EG": ("González", "Gonzalez", "Edmundo González", "González Urrutia", "EGU", "Edmundo"),
-    "NM": ("Maduro", "Nicolás Maduro", "Nicolas Maduro"),
-    "LM": ("Luis Eduardo Martínez", "Martínez"),
-    "JABE": ("Bertucci", "Javier Bertucci"),
-    "JOBR": ("José Brito", "Brito"),
-    "AE": ("Ecarri", "Antonio Ecarri"),
-    "CF": ("Claudio Fermín", "Fermín"),
-    "DC": ("Ceballos", "Daniel Ceballos"),
-    "EM": ("Enrique Márquez", "Márquez"),
-    "BERA": ("Rausseo", "Benjamín Rausseo", "El Conde del Guácharo"),
-    "pas1": ("Jokowi", "Joko Widodo", "Widodo", "Jokowi-Ma'ruf", "Jokowi–Ma'ruf", "Ma'ruf Amin", "Jokowi-Amin"),
-    "pas2": ("Prabowo", "Prabowo Subianto", "Subianto", "Prabowo-Sandiaga", "Prabowo–Sandiaga", "Prabowo-Sandi",
-             "Sandiaga Uno"),
-    "putin": ("Putin", "Vladimir Putin", "Путин"),
-    "medvedev": ("Medvedev", "Dmitry Medvedev", "Медведев"),
-    "united_russia": ("United Russia", "Rusia Unida", "Единая Россия", "ЕДИНАЯ РОССИЯ"),
-    "yes": ("yes", "sí", "ДА"),
-    "just_russia": ("Fair Russia", "A Fair Russia", "Rusia Justa", "Spravedlivaya Rossiya"),
-    "ldpr": ("Liberal Democratic Party of Russia", "Liberal Democrats", "Partido Liberal Demócrata de Rusia",
-             "Partido Liberal-Demócrata de Rusia"),
-    "novye_lyudi": ("New People", "New People party", "Novye Lyudi", "Nuevo Pueblo"),
-    # a bulletin's "others" column: the remaining candidates together
-    "OTHERS": ("the other candidates", "the remaining candidates", "los demás candidatos", "los otros candidatos",
-               "el resto de los candidatos", "os demais candidatos", "os outros candidatos", "kandidat lainnya",
-               "kandidat lain", "other candidates", "otros candidatos", "outros candidatos", "demais candidatos",
-               "los demás aspirantes", "the rest of the field", "the other contenders", "the other contestants"),
-}
-#: aliases by a stem of the candidate's name in the data, for parties whose id is derived from a generic word
-#: ("ПАРТИЯ ПЕНСИОНЕРОВ" has the id ``partiya``): stem of the folded name -> names the press uses
-STEM_ALIASES: dict[str, tuple[str, ...]] = {
-    "пенсионер": ("Party of Pensioners", "Pensioners' Party", "Pensioners Party", "Russian Party of Pensioners",
-                  "Partido de los Pensionistas", "Partido dos Aposentados", "Partai Pensiunan"),
-    "коммунисты россии": ("Communists of Russia", "Comunistas de Rusia", "Comunistas da Rússia"),
-}
 # Roles ("the incumbent", "la oposición", "chavismo") are not aliases: they live in ``roles.py``.
 #: words never used alone as a candidate name even if a name contains them
 _STOP = {"de", "del", "la", "el", "los", "las", "y", "and", "the", "party", "partido", "yes", "si", "no", "da",
@@ -108,8 +72,7 @@ class Resolver:
         explicit = {c.id: set(c.aliases) | {c.name} for c in tally.meta.candidates}
         token_owner: dict[str, set[str]] = {}
         for c in tally.meta.candidates:
-            ns = set(c.aliases) | {c.name} | set(SUPPLEMENTARY.get(c.id, ()))
-            ns |= {a for stem, al in STEM_ALIASES.items() if fold(stem) in fold(c.name) for a in al}
+            ns = set(c.aliases) | {c.name} | set(vocab.names_for(c.id, c.name))
             if len(c.id) >= 3 and not c.id.isupper():
                 ns.add(c.id)
             ns = {n for n in ns if n and n.strip()}
@@ -122,8 +85,8 @@ class Resolver:
                 names[next(iter(owners))].add(tok)
         if "OTHERS" not in names and len(names) > 2:
             # "outros candidatos somaram 261 mil votos": all but the two leading candidates (facts.py)
-            names["OTHERS"] = set(SUPPLEMENTARY["OTHERS"])
-            explicit["OTHERS"] = set(SUPPLEMENTARY["OTHERS"])
+            names["OTHERS"] = set(vocab.names_for("OTHERS", ""))
+            explicit["OTHERS"] = set(names["OTHERS"])
         pats = []
         for cid, ns in names.items():
             for n in ns:

@@ -72,6 +72,29 @@ def phrase_pattern(section: str, key: str, lang: str | None = None) -> re.Patter
     return re.compile(r"(?<![\w])(?:" + alternation(phrases(section, key, lang)) + r")(?![\w])")
 
 
+@lru_cache(maxsize=None)
+def _name_entries() -> tuple[tuple[str | None, re.Pattern | None, tuple[str, ...]], ...]:
+    with open(VOCAB_DIR / "names.toml", "rb") as f:
+        entries = tomllib.load(f).get("name", [])
+    out = []
+    for e in entries:
+        stem = e.get("stem")
+        rx = re.compile(r"(?<![\w-])" + re.escape(" ".join(fold(stem).split()))) if stem else None
+        out.append((e.get("id"), rx, tuple(e.get("names", ()))))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def names_for(cid: str, name: str) -> tuple[str, ...]:
+    """Names the press uses for a candidate (``vocab/names.toml``): by its id, or by words of its name."""
+    key = " ".join(fold(name).split())
+    out: list[str] = []
+    for eid, rx, names in _name_entries():
+        if eid == cid or (rx is not None and rx.search(key)):
+            out += names
+    return tuple(dict.fromkeys(out))
+
+
 def explain_words(lang: str) -> dict[str, str]:
     """The words of the "read as" line in ``lang`` (English for a language without them)."""
     return {**raw("en")["explain"], **raw(lang).get("explain", {})}
