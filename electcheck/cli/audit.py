@@ -35,7 +35,7 @@ class _Progress(Bar):
 
 
 #: files of a report folder that audit writes (charts/ is emptied of stale charts)
-REPORT_FILES = ("report.html", "report.md", "results.json", "run.json")
+REPORT_FILES = ("report.html", "report.md", "results.json", "run.json", "acta-photos.csv")
 
 
 def _refuse_inputs_in_output(out: Path, inputs: list[Path]) -> None:

@@ -5,7 +5,9 @@
     write_report(audit, "reports/x")                       # files + run.json
 
 Modules: ``config`` (TOML audit config), ``adapters`` (the only place that
-calls compare/claims/forensics), ``audit`` (orchestration → AuditResult),
+calls compare/claims/forensics), ``sections`` (one module per report section:
+compare, actas, published, regions, claims, forensics), ``audit`` (runs the
+selected sections → AuditResult),
 ``theme`` + ``charts`` (matplotlib house style, deterministic bytes),
 ``html``/``markdown`` (renderers), ``manifest`` (run.json and verify),
 ``safe`` (spreadsheet-safe CSV cells).

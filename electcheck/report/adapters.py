@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Tally
+from ..model import IngestReport, Tally
 
 
 class Unavailable(Exception):
@@ -27,6 +27,11 @@ def load(source: str, base_dir: str | None = None) -> Tally:
     For a Parquet file the file itself is recorded as an input (with its SHA-256)
     in ``meta.notes['report_inputs']``, so that editing it is detected by verify.
     """
+    return load_with_report(source, base_dir)[0]
+
+
+def load_with_report(source: str, base_dir: str | None = None) -> tuple[Tally, IngestReport | None]:
+    """:func:`load`, with the ingest report of what was read (None for an already-ingested Parquet file)."""
     if source.endswith(".parquet"):
         p = Path(source)
         if not p.is_absolute() and base_dir:
@@ -39,12 +44,13 @@ def load(source: str, base_dir: str | None = None) -> Tally:
             t.meta.notes["report_inputs"] = [{"name": source, "path": str(p.resolve()),
                                              "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                                              "rows": len(t.data)}]
-            return t
+            return t, None
     from ..ingest import ingest
     from ..sources.spec import parse_source
 
     spec = parse_source(source, base_dir=base_dir)
-    return ingest(spec.source, mapping=spec.mapping, profile=spec.profile).tally
+    result = ingest(spec.source, mapping=spec.mapping, profile=spec.profile)
+    return result.tally, result.report
 
 
 def inputs_of(t: Tally) -> list[dict[str, Any]]:
@@ -154,3 +160,48 @@ def _slim_test(d: dict[str, Any]) -> dict[str, Any]:
     if isinstance(det, dict) and "histogram" in det:
         d = {**d, "details": {k: v for k, v in det.items() if k != "histogram"}}
     return d
+
+
+# --- acta photos ----------------------------------------------------------------------------
+def is_acta_photos(source: str, base_dir: str | None = None) -> bool:
+    """Is ``source`` a folder (or a photo) of actas read through their QR codes? Cheap: no photo is opened."""
+    from ..errors import ElectcheckError
+
+    if source.endswith(".parquet"):
+        return False
+    try:
+        from ..sources.acta_images import is_acta_source
+        from ..sources.spec import parse_source
+
+        spec = parse_source(source, base_dir=base_dir)
+        return is_acta_source(spec.source, spec.profile, spec.mapping)
+    except (ImportError, ElectcheckError, OSError):
+        return False  # ingest names the problem when the source is loaded
+
+
+def acta_card_counts(source: str, payloads: list[str], base_dir: str | None = None) -> list[dict[str, int]]:
+    """Each QR payload's counts (card columns, then the payload's other numbers), read with the layout
+    of ``source``'s profile or mapping; a payload that does not parse gives an empty dict."""
+    from ..sources.acta_images import load_acta_mapping
+    from ..sources.qr_payload import PayloadError, parse_payload
+    from ..sources.spec import parse_source
+
+    spec = parse_source(source, base_dir=base_dir)
+    layout = load_acta_mapping(spec.profile, spec.mapping)[1]
+    out = []
+    for text in payloads:
+        try:
+            p = parse_payload(text, layout)
+        except PayloadError:
+            out.append({})
+            continue
+        out.append({**dict(zip(layout.card_columns, (int(v) for v in p.counts))),
+                    **{k: int(v) for k, v in p.numbers.items()}})
+    return out
+
+
+def acta_reasons() -> dict[str, str]:
+    """Reason code of an acta photo set aside → what it means ('no-qr' → 'no QR code found')."""
+    from ..sources.acta_images import REASONS
+
+    return dict(REASONS)

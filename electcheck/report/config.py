@@ -24,6 +24,9 @@ resamples = 200
 region_level = "state"              # for the margin-by-region chart
 ```
 
+``sections = ["compare", "claims"]`` (top level) runs only those sections; by
+default every section the config has inputs for runs (see ``report.sections``).
+
 Sources are anything ``electcheck ingest`` accepts (built-in name, ingested
 Parquet). Loading does not touch the data; it only validates the shape.
 """
@@ -67,6 +70,8 @@ class AuditConfig:
     region_level: str | None = None
     seed: int = 20240728
     lead: str = ""
+    #: the report sections to run (``sections = [...]``); None = every section the config has inputs for
+    sections: list[str] | None = None
     #: where relative file names are looked up (the config's folder first)
     base_dir: str | None = None
     name: str = ""
@@ -77,6 +82,8 @@ class AuditConfig:
         d = asdict(self)
         d.pop("base_dir", None)
         d.pop("confine_to", None)
+        if d["sections"] is None:  # not chosen: the config reads (and reports) as before the key existed
+            d.pop("sections")
         return d
 
     def resolve_file(self, name: str) -> Path:
@@ -132,7 +139,8 @@ _STR, _INT = (str,), (int,)
 SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
     "": {"title": (_STR, "a string"), "seed": (_INT, "a whole number"), "lead": (_STR, "a string"),
          "compare": ((list, dict), "a table or a list of tables"), "published": ((dict, list, str), "a table"),
-         "claims": ((dict,), "a table"), "forensics": ((dict,), "a table")},
+         "claims": ((dict,), "a table"), "forensics": ((dict,), "a table"),
+         "sections": ((str, list), "a section name or a list of them")},
     "compare": {"official": (_STR, "a source name"), "independent": (_STR, "a source name"),
                 "registered_from": (_STR, "a source name"), "label": (_STR, "a string"),
                 "level": (_STR, "a level name")},
@@ -231,7 +239,27 @@ def parse_config(data: dict[str, Any], base_dir: str | None = None, name: str = 
         cfg.claims_against = [comps[0].independent] if comps else []
     if cfg.resamples < 1:
         raise InputError("config: forensics.resamples must be ≥ 1")
+    if "sections" in data:
+        cfg.sections = _sections(_list(data["sections"], "sections"), cfg)
     return cfg
+
+
+def _sections(names: list[str], cfg: AuditConfig) -> list[str]:
+    """The config's ``sections``: known names, each with something to run (one line naming the problem)."""
+    from .sections import SECTIONS
+
+    valid = ", ".join(SECTIONS)
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        raise InputError(f"config: unknown section(s) {', '.join(map(repr, unknown))} in sections; "
+                         f"valid: {valid}")
+    if not names:
+        raise InputError(f"config: sections is empty; name at least one of: {valid} (or leave the key out)")
+    idle = [n for n in names if not SECTIONS[n].wanted(cfg)]
+    if idle:
+        raise InputError(f"config: section {idle[0]!r} is selected but the config gives it nothing to run; "
+                         f"it needs {SECTIONS[idle[0]].NEEDS}")
+    return list(dict.fromkeys(names))
 
 
 def load_config(path: str | Path) -> AuditConfig:

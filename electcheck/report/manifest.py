@@ -80,6 +80,8 @@ def build_files(audit) -> dict[str, bytes]:
         files[f"charts/{c.slug}.svg"] = c.svg
         files[f"charts/{c.slug}.png"] = c.png
         files[f"charts/{c.slug}.csv"] = frame_csv(c.table).encode("utf-8")
+    for rel, table in getattr(audit, "tables", {}).items():  # a section's own CSV (acta-photos.csv)
+        files[rel] = frame_csv(table).encode("utf-8")
     for name, data in getattr(audit, "texts", {}).items():
         rel = text_copy(name)
         if rel is not None:

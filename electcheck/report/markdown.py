@@ -33,6 +33,42 @@ def _text(s: Any) -> str:
     return markdown("" if s is None else s)
 
 
+def _actas(a: dict) -> list[str]:
+    """The acta photos of one folder: accounting, unreadable, duplicates, conflicts, disagreements."""
+    p = a["photos"]
+    L = [f"## Acta photos: {_text(a['label'])}", "",
+         f"{_cell(p['read'])} photos read in {_text(a['folder'])}: {_cell(p['accepted'])} accepted "
+         f"({_cell(p['actas'])} actas; {_cell(p['duplicate_photos'])} duplicate photos counted once), "
+         f"{_cell(p['unreadable'])} unreadable, {_cell(p['set_aside_by_conflict_rule'])} set aside by the "
+         "conflict rule. Every photo is listed in `acta-photos.csv`.", ""]
+    if a["unreadable"]:
+        L += ["Unreadable photos:", ""]
+        L += _table(["reason", "file", "detail"], [[g["meaning"], f["file"], f["detail"]]
+                                                   for g in a["unreadable"] for f in g["files"]]) + [""]
+    if a["duplicates"]:
+        L += ["Duplicates (the same acta with the same counts, counted once):", ""]
+        L += _table(["acta", "files"], [[x["acta"], ", ".join(x["files"])] for x in a["duplicates"]]) + [""]
+    if a["conflicts"]:
+        L += [f"Conflicts (the same acta with different counts). Rule: {_text(a['conflict_rule_text'])}.", ""]
+        L += _table(["acta", "files", "differing counts", "payload", "counted"],
+                    [[c["acta"], ", ".join(q["files"]), "; ".join(f"{x['figure']}: {x['by_payload'][i]}"
+                                                                 for x in c["differing"]),
+                      q["payload"], "yes" if c["counted"] in q["files"] else "no"]
+                     for c in a["conflicts"] for i, q in enumerate(c["payloads"])]) + [""]
+    for g in a["disagreements"]:
+        if not g.get("available"):
+            L += [f"Against {_text(g['compared_with'])}: not available: {_text(g.get('reason'))}", ""]
+        elif not g["actas"]:
+            L += [f"Against {_text(g['compared_with'])}: all {_cell(g['matched'])} actas found in both agree.", ""]
+        else:
+            L += [f"Against {_text(g['compared_with'])}: {_cell(g['differing'])} of {_cell(g['matched'])} actas "
+                  f"found in both differ (difference = photo − {_text(g['compared_with'])}).", ""]
+            L += _table(["acta", "photo", "figure", "on the photo", f"in {g['compared_with']}", "difference"],
+                        [[x["acta"], x["file"], f["name"], f["photo"], f["compared"], f"{f['difference']:+}"]
+                         for x in g["actas"] for f in x["figures"]]) + [""]
+    return L
+
+
 def render_markdown(audit) -> str:
     d = audit.to_dict()
     L = [f"# {_text(d['title'])}", "", f"electcheck {d['electcheck_version']}, seed {d['seed']}.", "",
@@ -47,6 +83,8 @@ def render_markdown(audit) -> str:
     for c in audit.charts:
         L += [f"![{_text(c.alt)}](charts/{_slug(c.slug)}.png)", "",
               f"*{_text(c.subtitle)}* Data: `charts/{_slug(c.slug)}.csv`.", ""]
+    for a in d["sections"].get("actas") or []:
+        L += _actas(a)
     cl = d["sections"].get("claims")
     if cl and cl.get("available"):
         L += ["## Claims checked", ""]
