@@ -2,10 +2,10 @@
 
 Text and word positions come from PDFium (pypdfium2): it extracts a 162-page
 report in a fraction of a second, where pure-Python extractors take seconds.
-Lines are rebuilt from positioned words (clustered by height on the page,
-ordered by x), so the columns of numbers survive whatever order the PDF's
-content stream draws them in. pdfplumber is used only for ruled tables
-(``pdf_layouts.read_ruled``), where its line-based table finder is needed.
+Lines are rebuilt from positioned words (:mod:`.pdf_text`: clustered by height
+on the page, ordered by x), so the columns of numbers survive whatever order
+the PDF's content stream draws them in. pdfplumber is used only for ruled
+tables (``pdf_layouts.read_ruled``), where its line-based table finder is needed.
 
 :func:`read_pdf` returns a :class:`PdfRead` whose ``raw`` is the same
 :class:`~electcheck.sources.readers.RawTable` every other reader returns (one
@@ -17,8 +17,6 @@ with its page, line number, text and why.
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,15 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .pdf_text import Line, PdfPages, default_max_pages, extract_lines
 
-#: Pages read at most unless the caller raises it (a 5,000-page file stops at once).
-MAX_PAGES = 2000
-#: Longest line kept, in characters: user patterns only ever see text this short.
-MAX_LINE = 400
 #: Longest pattern accepted from a mapping.
 MAX_PATTERN = 300
-#: Largest PDF accepted, in bytes.
-MAX_BYTES = 512 << 20
 #: A line on at least this share of pages, at the same height, is page furniture.
 FURNITURE_SHARE = 0.6
 
@@ -168,245 +161,6 @@ def _nested_repeat(pattern: str) -> bool:
     return walk(sre_parse.parse(pattern), False)
 
 
-# --- positioned text --------------------------------------------------------------
-
-@dataclass
-class Line:
-    """One visual line of a page: its cells (words closer than a wide gap) in x order."""
-
-    page: int          # 1-based
-    number: int        # 1-based line number within the page, top to bottom
-    y0: float
-    y1: float
-    x0: float
-    cells: list[str]
-    cell_x: list[tuple[float, float]]
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.cells)
-
-    @property
-    def height(self) -> float:
-        return max(self.y1 - self.y0, 1.0)
-
-
-@dataclass
-class PdfPages:
-    """The file's lines, page by page, and what was learned opening it."""
-
-    file: str
-    sha256: str
-    pages: list[list[Line]]
-    page_heights: list[float]
-    textless: list[int] = field(default_factory=list)   # pages with no text layer (1-based)
-    ruled_hint: bool = False                            # the first page draws many lines
-
-
-def open_pdf(path: str | Path, max_pages: int = MAX_PAGES):
-    """The PDFium document, its SHA-256 and page count; an InputError for anything unusable."""
-    import pypdfium2 as pdfium
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found" if not p.exists() else "this is a folder, not a file", file=str(p))
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"PDF larger than {MAX_BYTES >> 20} MB", file=str(p),
-                         hint="Split it into smaller files (e.g. with qpdf --split-pages)")
-    data = p.read_bytes()
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise InputError("not a PDF file (it does not start with %PDF)", file=str(p),
-                         hint="Check that this is the file you meant")
-    try:
-        doc = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        msg = str(e).lower()
-        if "password" in msg or "security" in msg:
-            raise InputError("the PDF is encrypted (password protected)", file=str(p),
-                             hint="Open it with its password and save an unprotected copy "
-                                  "(e.g. qpdf --decrypt IN OUT), then read the copy") from None
-        if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Count\s+[1-9]", data):
-            raise InputError("the PDF has no pages", file=str(p),
-                             hint="Check that this is the file you meant") from None
-        raise InputError(f"damaged PDF, PDFium cannot open it ({e})", file=str(p),
-                         hint="Download the file again, or repair it (e.g. qpdf IN OUT) and read the copy") from None
-    n = len(doc)
-    if n == 0:
-        doc.close()
-        raise InputError("the PDF has no pages", file=str(p), hint="Check that this is the file you meant")
-    if n > max_pages:
-        doc.close()
-        raise InputError(f"the PDF has {n:,} pages, more than the limit of {max_pages:,}", file=str(p),
-                         hint="If this is really a results report, raise the limit: electcheck --max-pages N "
-                              "(before the command), ELECTCHECK_MAX_PAGES=N, or max_pages in [pdf]")
-    return doc, hashlib.sha256(data).hexdigest(), n
-
-
-def default_max_pages() -> int:
-    """The global page limit (``electcheck --max-pages``, ELECTCHECK_MAX_PAGES), else MAX_PAGES."""
-    try:
-        from .. import limits
-    except ImportError:  # pragma: no cover - a build without the shared limits module
-        return MAX_PAGES
-    return getattr(limits.current(), "max_pages", MAX_PAGES)
-
-
-def extract_lines(path: str | Path, max_pages: int | None = None) -> PdfPages:
-    """Every page's lines rebuilt from positioned words (see :func:`page_lines`)."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    doc, sha, n = open_pdf(path, max_pages or default_max_pages())
-    out = PdfPages(str(path), sha, [], [])
-    try:
-        for i in range(n):
-            page = doc[i]
-            try:
-                out.page_heights.append(page.get_height())
-                tp = page.get_textpage()
-                try:
-                    words = _page_words(tp)
-                finally:
-                    tp.close()
-                if not words and _has_images(page, pdfium_c):
-                    out.textless.append(i + 1)
-                if i == 0:
-                    out.ruled_hint = _count_paths(page, pdfium_c) >= 6
-            finally:
-                page.close()
-            out.pages.append(page_lines(words, i + 1))
-    except pdfium.PdfiumError as e:  # a damaged page: one line, not a traceback
-        raise InputError(f"damaged PDF, a page cannot be read ({type(e).__name__}: {e})", file=str(path),
-                         hint="Download the file again, or repair it (e.g. qpdf IN OUT)") from None
-    finally:
-        doc.close()
-    return out
-
-
-def _page_words(tp) -> list[tuple]:
-    """Words with their boxes: the page's text split on white space, one box per word.
-
-    Each word is a tuple ``(text, x0, x1, y0, y1)`` (tuples: a report has tens of
-    thousands of words). The fast path asks PDFium for the text once and for
-    the loose box of each word's first and last character. If the text does
-    not line up with PDFium's character list (rare: characters outside UCS-2),
-    the words come from PDFium's text rectangles instead (slower, same result).
-    """
-    import pypdfium2.raw as pdfium_c
-
-    n = tp.count_chars()
-    if n <= 0:
-        return []
-    text = tp.get_text_range()
-    if len(text) != n:
-        return _rect_words(tp)
-    box = pdfium_c.FS_RECTF()
-    ref = ctypes.byref(box)
-    get = pdfium_c.FPDFText_GetLooseCharBox
-    h = tp.raw
-    words = []
-    append = words.append
-    for m in _WORD.finditer(text):
-        s, e = m.span()
-        if not get(h, s, ref):
-            continue
-        if e - 1 == s:
-            append((m.group(), box.left, box.right, box.bottom, box.top))
-            continue
-        x0, y0, y1 = box.left, box.bottom, box.top
-        get(h, e - 1, ref)
-        append((m.group(), x0, max(box.right, x0), min(y0, box.bottom), max(y1, box.top)))
-    return words
-
-
-_WORD = re.compile(r"\S+")
-
-
-def _rect_words(tp) -> list[tuple]:
-    words = []
-    for j in range(tp.count_rects()):
-        left, bottom, right, top = tp.get_rect(j)
-        for k, part in enumerate(tp.get_text_bounded(left, bottom, right, top).split()):
-            words.append((part, left + k * 1e-3, right, bottom, top))
-    return words
-
-
-def _has_images(page, pdfium_c) -> bool:
-    return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
-
-
-def _count_paths(page, pdfium_c) -> int:
-    n = 0
-    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        n += 1
-        if n >= 50:
-            break
-    return n
-
-
-def page_lines(words: list[tuple], page: int) -> list[Line]:
-    """Cluster words into lines (vertical overlap with the line so far), cells by gaps.
-
-    Numbers printed a little above or below their label (as in Electionware's
-    statistics rows) still overlap it by half a height, so they join its line;
-    the two lines of a wrapped column header do not.
-    """
-    if not words:
-        return []
-    words = sorted(words, key=lambda w: -(w[3] + w[4]))
-    groups: list[list[tuple]] = []
-    group: list[tuple] = []
-    a0 = a1 = None
-    for w in words:
-        if a0 is not None:
-            y0, y1 = w[3], w[4]
-            if (a1 if a1 < y1 else y1) - (a0 if a0 > y0 else y0) >= 0.5 * min(a1 - a0, y1 - y0):
-                group.append(w)
-                if y0 < a0:  # the line's span grows with its words (a label a little below its numbers)
-                    a0 = y0
-                continue
-        group = [w]
-        groups.append(group)
-        a0, a1 = w[3], w[4]
-    return [_make_line(g, page, k) for k, g in enumerate(groups, start=1)]
-
-
-def _make_line(group: list[tuple], page: int, number: int) -> Line:
-    if len(group) > 1:
-        group.sort(key=lambda w: w[1])
-        heights = sorted(w[4] - w[3] for w in group)
-        gap = 0.5 * heights[len(heights) // 2]
-    else:
-        gap = 0.0
-    texts, spans = [], []
-    first = group[0]
-    cur, cx0, cx1 = [first[0]], first[1], first[2]
-    y0, y1 = first[3], first[4]
-    total = 0
-    for w in group[1:]:
-        if w[3] < y0:
-            y0 = w[3]
-        if w[4] > y1:
-            y1 = w[4]
-        if w[1] - cx1 > gap:
-            texts.append(" ".join(cur))
-            spans.append((cx0, cx1))
-            cur, cx0 = [w[0]], w[1]
-        else:
-            cur.append(w[0])
-        cx1 = w[2] if w[2] > cx1 else cx1
-    texts.append(" ".join(cur))
-    spans.append((cx0, cx1))
-    if sum(len(t) + 1 for t in texts) > MAX_LINE:  # cap: user patterns only ever see short text
-        keep, total = 0, 0
-        while keep < len(texts) and total + len(texts[keep]) + 1 <= MAX_LINE:
-            total += len(texts[keep]) + 1
-            keep += 1
-        texts, spans = texts[:keep] or [texts[0][:MAX_LINE]], spans[:keep] or spans[:1]
-    return Line(page, number, y0, y1, first[1], texts, spans)
-
-
 # --- reading cells ----------------------------------------------------------------
 
 def value_kind(token: str) -> str | None:
@@ -517,17 +271,25 @@ def furniture_lines(doc: PdfPages, patterns: list[re.Pattern], protected, auto: 
     "Write-In Totals 0 0" row can repeat on most pages too).
     """
     out: set[tuple[int, int]] = set()
+    matched: dict[str, bool] = {}  # a report repeats most of its lines: each text is tested once
     for page in doc.pages:
         for ln in page:
-            if any(p.search(ln.text) for p in patterns):
+            hit = matched.get(ln.text)
+            if hit is None:
+                hit = matched[ln.text] = any(p.search(ln.text) for p in patterns)
+            if hit:
                 out.add((ln.page, ln.number))
     n = len(doc.pages)
     if not auto or n < 3:
         return out
     groups: dict[tuple[str, int], list[Line]] = defaultdict(list)
+    shapes: dict[str, str] = {}
     for page in doc.pages:
         for ln in page:
-            groups[(_DIGITS.sub("#", ln.text), round(ln.y1 / 3))].append(ln)
+            shape = shapes.get(ln.text)
+            if shape is None:
+                shape = shapes[ln.text] = _DIGITS.sub("#", ln.text)
+            groups[(shape, round(ln.y1 / 3))].append(ln)
     for lines in groups.values():
         pages = {ln.page for ln in lines}
         if len(pages) < FURNITURE_SHARE * n or any(protected(ln) for ln in lines[:3]):

@@ -17,7 +17,7 @@ import pandas as pd
 from ..model import Finding
 from .pdf import (FIELD_LABELS, PERCENT_COLUMNS, Contest, Line, PdfIssue, PdfOptions, PdfPages, PdfRead, furniture_lines,
                   safe_pattern, split_row, to_int, to_percent, value_kind)
-from .readers import RawTable, unique_names
+from .raw_table import RawTable, unique_names
 
 STATS = "\x00statistics"   # the statistics block: unit-level rows, read only through ``fields``
 #: a wrapped label continues within this many line heights of its row
@@ -81,9 +81,16 @@ def classify_blocks(doc: PdfPages, opts: PdfOptions, pats: _Patterns) -> list[It
     expected = len(opts.columns)
     first_only = opts.unit_heading_where == "page_top"
     pre: dict[int, Item] = {}
+    seen: dict[tuple[str, ...], Item] = {}  # a report repeats most of its lines: each is classified once
     for page in doc.pages:
         for ln in page:
-            pre[id(ln)] = _classify_line(ln, opts, pats, not first_only, split_row(ln, expected))
+            key = tuple(ln.cells)
+            known = seen.get(key)
+            if known is None:
+                pre[id(ln)] = seen[key] = _classify_line(ln, opts, pats, not first_only, split_row(ln, expected))
+            else:
+                pre[id(ln)] = Item(known.kind, ln, known.label, list(known.values), known.name, dict(known.groups),
+                                   known.vote_for)
 
     def protected(ln: Line) -> bool:
         return pre[id(ln)].kind != "text"
