@@ -130,3 +130,45 @@ def test_regions_won_word_orders(text, number):
 def test_future_auxiliary_keeps_the_forecast(text, number, lang):
     c = claim(text, russia(), number, lang)
     assert (c.verdict, c.frame["modality"]) == ("unverifiable", "forecast"), c.explanation
+
+
+# --- sealed split 6's classes ---------------------------------------------------------------------------------
+# 9. "N of a total of M": after a candidate's votes, the total is the valid votes
+@pytest.mark.parametrize("text,lang", [
+    ("Jokowi won more than 6 million votes of a total of 9.6 million cast.", "en"),
+    ("Jokowi teve mais de 6 milhões de votos, num total de 9,6 milhões, mas Prabowo contestou.", "pt"),
+    ("Jokowi obtuvo 6,3 millones de un total de 9,6 millones, frente a Prabowo.", "es"),
+])
+def test_total_after_a_candidates_votes_is_the_valid_votes(text, lang):
+    c = claim(text, indonesia(), "9", lang)
+    assert (c.quantity, c.verdict) == ("valid", "supported"), c.explanation
+
+
+# 10. Spanish romanisations of Russian names: "kh" between vowels as "j", "yu" after a consonant as "iu"
+def test_spanish_romanisation_of_russian_names():
+    cands = [Candidate("zyuganov", "Зюганов Геннадий Андреевич", ("Zyuganov",)),
+             Candidate("prokhorov", "Прохоров Михаил Дмитриевич", ("Prokhorov", "Mikhail Prokhorov"))]
+    rows = [{"unit_id": "1", "region": "Город Москва", "zyuganov": 172, "prokhorov": 80, "valid": 1000,
+             "invalid": 0, "ballots": 1000, "registered": 2000}]
+    t = _tally(rows, ["zyuganov", "prokhorov", "valid", "invalid", "ballots", "registered"], cands,
+               source="russia-2012", kind="official", election="Russia presidential 2012", unit_level="uik",
+               hierarchy=["region"], share_basis="ballots")
+    text = "Ziugánov quedó segundo con el 17,2 por ciento y Mijaíl Prójorov tercero con el 8 por ciento."
+    assert claim(text, t, "17,2", "es").subject["candidate"] == "zyuganov"
+    assert claim(text, t, "8 por", "es").subject["candidate"] == "prokhorov"
+
+
+# 11. a folded past tense that is also a noun is not a cue ("proyectó" folds to "proyecto", "a project")
+def test_a_noun_is_not_a_projection_cue():
+    c = claim("Rusia Unida obtuvo el 54 % de los votos, un proyecto del Kremlin.", duma(), "54 %", "es")
+    assert c.verdict == "supported", c.explanation
+
+
+# 12. a year after a comma opens the next clause; it dates the figure only when no year stands before it
+def test_year_before_the_figure_wins_over_the_next_clauses():
+    t = russia()  # election year 2018
+    c = claim("Pada pilpres 2018 Putin mendapatkan suara sebanyak 84,7%, dilanjut pada 2024 dia mendapatkan suara "
+              "87%.", t, "84,7%", "id")
+    assert c.verdict == "supported", c.explanation
+    c = claim("Turnout was 56 percent in the last elections, in 2003.", t, "56 percent", "en")
+    assert c.quantity == "other"

@@ -549,8 +549,11 @@ class Checker:
             near = (y.end <= m.start and len(between) <= 80 and not re.search(r"[;.]\s", between)) or \
                    (y.start >= m.end and len(between) <= 40)
             if near and not re.search(r"\b(while|mientras|but|pero|whereas|compared|frente|than|que)\b", between):
-                if best is None or len(between) < best[0]:
-                    best = (len(between), yr.group(0))
+                # a year after a comma may open the next clause ("63,6%, dilanjut pada 2018 dia …"): it dates
+                # the figure only when no year stands before it ("56 percent in the last Duma elections, in 2003")
+                rank = (y.start >= m.end and bool(re.search(r"[,;]", between)), len(between))
+                if best is None or rank < best[0]:
+                    best = (rank, yr.group(0))
         if best and best[1] != self.election_year:
             return best[1]
         return None

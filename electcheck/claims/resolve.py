@@ -260,7 +260,8 @@ ELIGIBLE = re.compile(r"\b(?:" + _q("eligible") + r")\b")
 OUT_OF = re.compile(r"^\s*(?:out\s+of|of|de|dari|dos|das|sobre)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?\d[\d.,]*+\s+")
 VOTED_ANY = re.compile(r"\b(?:" + _q("voted") + r"|took\s+part|attended|acudieron|votaron|votaram|compareceram)\b")
 #: "of a total of 21,769,958 votes", "dari total 21.769.958 suara", "de un total de …": the valid votes
-TOTAL_OF_BEFORE = re.compile(r"(?:\b(?:out\s+)?of\s+(?:a\s+|the\s+)?total\s+(?:of\s+)?|\bdari\s+total\s+|"
+TOTAL_OF_AFTER = re.compile(r"^\s*(?:cast|emitidos|emitidas|[,;.)–-]|$|(?:in|en|em|di|but|pero|mas|frente|contra)\b)")
+TOTAL_OF_BEFORE = re.compile(r"(?:\b(?:out\s+)?of\s+(?:a\s+|the\s+)?total\s+(?:of\s+)?|\bdari\s+total\s+|\bnum\s+total\s+de\s+|"
                              r"\bde\s+(?:un\s+|um\s+)?total\s+de\s+|\bd[eo]l?\s+total\s+de\s+)$")
 #: "649,600 Chechen voters": a word (a demonym) between the count and the voters
 _ARTICLES = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "um", "uma", "un", "una", "these", "those", "its", "their"}
@@ -374,6 +375,9 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before):
             return Resolution("margin_votes", why=["a margin in votes"])
         return Resolution("votes", why=["votes"])
+    if TOTAL_OF_BEFORE.search(clause_before) and TOTAL_OF_AFTER.match(after):
+        # "85 million votes of a total of 154 million cast", "num total de 154 milhões, mas …"
+        return Resolution("valid", why=["'of a total of N' after a candidate's votes: the valid votes"])
     ew = ELECTORS_AFTER_WORD.match(after)
     if ELECTORS.search(after) or (ew and ew.group(1) not in LINKING and ew.group(1) not in _ARTICLES):
         ctx = clause_before[-50:] + after[:40]

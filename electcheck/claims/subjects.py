@@ -215,7 +215,9 @@ _TRANSLIT = ((re.compile(r"(?<=\w)sk(?:y|iy|ii)\b"), "ski"), (re.compile(r"(?<=\
              (re.compile(r"\bKh(?=[aeiou])"), "J"), (re.compile(r"\bZh(?=[aeiou])"), "Y"),
              # "Suraykin" / "Suraikin", "Zhirinovsky" / "Jirinovski" (French, Portuguese), "Sobchak" / "Sobtchak"
              (re.compile(r"(?<=[aeiou])y(?=[bcdfghjklmnpqrstvwxz])"), "i"), (re.compile(r"\bZh(?=[aeiou])"), "J"),
-             (re.compile(r"(?<=[aeiou])ch(?=[aeiou])"), "tch"))
+             (re.compile(r"(?<=[aeiou])ch(?=[aeiou])"), "tch"),
+             # "Prokhorov" / "Prójorov", "Mikhail" / "Mijaíl" (Spanish); "Zyuganov" / "Ziugánov"
+             (re.compile(r"(?<=[aeiou])kh(?=[aeiou])"), "j"), (re.compile(r"(?<=[bcdfgklmnprstvz])yu", re.I), "iu"))
 
 
 def translit_variants(name: str) -> set[str]:
