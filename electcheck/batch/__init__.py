@@ -1,4 +1,5 @@
-"""Batches: many audits, forensic runs and article feeds as Dask tasks, local by default.
+"""Batches: many audits, forensic runs, article feeds and folders of acta photos as Dask tasks, local
+by default.
 
     from electcheck.batch import run_batch
     summary = run_batch("batch.toml", "out/", scheduler="local")

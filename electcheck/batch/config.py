@@ -2,7 +2,7 @@
 
     [[jobs]]
     name = "russia-2012"       # unique; the job's folder under the output folder
-    command = "forensics"      # forensics | check | compare | audit
+    command = "forensics"      # forensics | check | compare | audit | actas
     source = "russia-2012"     # or a file, with map = "m.toml" (or "FILE::MAP.toml")
     seed = 1
     resamples = 1000
@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 
-COMMANDS = ("forensics", "check", "compare", "audit")
+COMMANDS = ("forensics", "check", "compare", "audit", "actas")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _COMMON = {"name", "command", "seed"}
 _KEYS = {
@@ -30,8 +30,10 @@ _KEYS = {
     "compare": _COMMON | {"official", "independent", "map_official", "map_independent", "level",
                           "registered_from"},
     "audit": _COMMON | {"config"},
+    "actas": {"name", "command", "source", "map", "profile", "compare", "chunk"},
 }
-_INTS = {"seed": (0, 2**32 - 1), "resamples": (19, 10**6), "calibration_sims": (0, 10**5), "power_reps": (1, 10**4)}
+_INTS = {"seed": (0, 2**32 - 1), "resamples": (19, 10**6), "calibration_sims": (0, 10**5), "power_reps": (1, 10**4),
+         "chunk": (1, 100_000)}
 _MAX_JOBS = 10_000
 
 
@@ -101,7 +103,9 @@ def _job(raw: Any, i: int, path: Path, seen: set[str]) -> Job:
             if not isinstance(opts[k], str):
                 raise InputError(f"{where}: {k} must be a path (got {opts[k]!r})", file=str(path))
             opts[k] = str(_from(base, opts[k]))
-    for k in ("source", "official", "independent", "registered_from"):
+    if "profile" in opts and not isinstance(opts["profile"], str):
+        raise InputError(f"{where}: profile must be a profile name (got {opts['profile']!r})", file=str(path))
+    for k in ("source", "official", "independent", "registered_from", "compare"):
         if k in opts:
             opts[k] = _source(base, opts[k], where, k, path)
     if "against" in opts:
@@ -121,7 +125,7 @@ def _job(raw: Any, i: int, path: Path, seen: set[str]) -> Job:
 
 def _require(opts: dict, command: str, where: str, path: Path) -> None:
     need = {"forensics": ["source"], "compare": ["official", "independent"], "audit": ["config"],
-            "check": ["against"]}[command]
+            "check": ["against"], "actas": ["source"]}[command]
     missing = [k for k in need if k not in opts]
     if command == "check" and sum(k in opts for k in ("feed", "file", "text")) != 1:
         missing.append("exactly one of feed, file, text")

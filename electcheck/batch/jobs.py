@@ -7,6 +7,8 @@ command writes. A check job over a feed (JSON lines, one article per line) has n
 single-command twin: it writes ``result.jsonl``, one line per article holding what
 ``electcheck check TEXT --format json`` gives for that article (the data's own
 integrity findings, the same for every article, go once into ``findings.json``).
+An actas job (a folder of acta photos, :mod:`.actas`) writes what ``electcheck ingest``
+writes, its photos decoded as Dask tasks of their own.
 """
 
 from __future__ import annotations
@@ -87,6 +89,10 @@ def run_job(job: Job, out_dir: str, digest: str) -> dict[str, Any]:
     try:
         if job.command == "check" and "feed" in job.options:
             row["figures"] = run_feed(job, out)
+        elif job.command == "actas":
+            from .actas import run_actas
+
+            row["figures"] = run_actas(job, out)
         else:
             run_cli(job_argv(job, out))
             row["figures"] = key_figures(job, out)
@@ -196,7 +202,7 @@ def _default(o: Any) -> Any:
 
 # --- what a job depends on --------------------------------------------------------------------
 def job_digest(job: Job) -> str:
-    """SHA-256 over the job's options and the bytes of every file it reads (mapping, feed, config…).
+    """SHA-256 over the job's options and the bytes of every file it reads (mapping, feed, config, photos…).
 
     A built-in dataset is fixed by its name (the registry pins its SHA-256), so it is
     hashed by name; a file is hashed by content, so editing it re-runs the job.
@@ -206,6 +212,10 @@ def job_digest(job: Job) -> str:
     for p in sorted(_files_of(job)):
         h.update(p.encode())
         h.update(_sha(p).encode())
+    if job.command == "actas":  # a folder: its photos' names and bytes, as ingest pins it
+        from .actas import folder_sha
+
+        h.update(folder_sha(job).encode())
     from .. import __version__
 
     h.update(__version__.encode())

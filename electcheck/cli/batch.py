@@ -20,7 +20,7 @@ def batch(
     force: bool = typer.Option(False, "--force", help="Re-run every job, even those whose inputs are unchanged."),
     quiet: bool = QuietOpt,
 ) -> None:
-    """Run many audits, forensic runs and checks; exit 1 if any job failed."""
+    """Run many audits, forensic runs, checks and folders of acta photos; exit 1 if any job failed."""
     from ..batch import load_batch_config, run_batch
 
     cfg = load_batch_config(config)

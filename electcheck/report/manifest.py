@@ -3,9 +3,11 @@
 run.json holds: electcheck version, the command line, the config (verbatim,
 so that a packaged example re-runs the same even if the package changes), the
 seed, the parameters, each input's path and SHA-256, and the SHA-256 of every
-output file. ``verify(dir)`` first re-hashes every input (an edited input is
-named), then re-runs the audit into a temporary folder and compares every
-output byte for byte.
+output file. An input that is a folder of acta photos is recorded with
+``"kind": "folder"`` and the folder's digest (``acta_images.folder_digest``: each
+photo's name and SHA-256, in file order). ``verify(dir)`` first re-hashes every
+input (a folder the same way; an edited input is named), then re-runs the audit
+into a temporary folder and compares every output byte for byte.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from .. import __version__ as VERSION
 from .safe import frame_csv
 
 RUN_JSON = "run.json"
+#: ``kind`` of an input that is a folder (of acta photos); a file input has no ``kind``
+FOLDER = "folder"
 
 
 def _sha(b: bytes) -> str:
@@ -114,6 +118,12 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
         rel = text_copy(i["name"]) if i["source"] == "claims" else None
         return str((out / rel).resolve()) if rel is not None and rel in files else i["path"]
 
+    def recorded(i: dict) -> dict:
+        entry = {"name": i["name"], "source": i["source"], "path": recorded_path(i), "sha256": i["sha256"]}
+        if i.get("path") and Path(i["path"]).is_dir():  # a folder of photos, pinned by folder_digest
+            entry["kind"] = FOLDER
+        return entry
+
     manifest = {
         "electcheck_version": VERSION,
         "command": list(command) if command is not None else [],
@@ -121,8 +131,7 @@ def write_report(audit, outdir: str | Path, command: list[str] | None = None,
                    "parsed": cfg.to_dict()},
         "seed": audit.seed,
         "parameters": {"resamples": cfg.resamples, "calibration_sims": cfg.calibration_sims, "tests": cfg.tests, "region_level": cfg.region_level},
-        "inputs": [{"name": i["name"], "source": i["source"], "path": recorded_path(i), "sha256": i["sha256"]}
-                   for i in audit.inputs],
+        "inputs": [recorded(i) for i in audit.inputs],
         "outputs": {rel: _sha(b) for rel, b in files.items()},
     }
     (out / RUN_JSON).write_text(_dump(_clean(manifest)), encoding="utf-8")
@@ -180,6 +189,7 @@ def validate_run_json(m: Any, run_json: Path) -> None:
         for key in ("name", "source", "path", "sha256"):
             need(isinstance(i.get(key), str), f"input #{n} lacks a text field {key!r}")
         need(bool(_HEX64.match(i["sha256"])), f"input #{n} has no valid SHA-256")
+        need(i.get("kind", "file") in ("file", FOLDER), f"input #{n} has a kind other than 'file' or 'folder'")
     need(isinstance(m["outputs"], dict) and len(m["outputs"]) <= 100_000, "outputs must be an object")
     for rel, h in m["outputs"].items():
         need(isinstance(h, str) and bool(_HEX64.match(h)), f"output {rel[:60]!r} has no valid SHA-256")
@@ -239,6 +249,10 @@ def confine(m: dict, out: Path, allow: list[Path] | None = None) -> tuple[Path, 
             continue  # found again through the dataset registry, never through the recorded path
         if not _inside(Path(i["path"]), roots):
             raise refuse(f"input {i['name'][:60]!r} has the path", i["path"])
+        if _is_folder(i):
+            for photo in _folder_photos(Path(i["path"]), run_json):
+                if not _inside(photo, roots):  # a photo that is a link out of the folder
+                    raise refuse(f"input {i['name'][:60]!r} has the photo", str(photo))
     for rel in m["outputs"]:
         if Path(rel).is_absolute() or ".." in Path(rel).parts or not _inside(out / rel, roots[:1]):
             raise refuse("output", rel)
@@ -267,14 +281,48 @@ def confine(m: dict, out: Path, allow: list[Path] | None = None) -> tuple[Path, 
     return base, roots
 
 
+def _is_folder(i: dict) -> bool:
+    """A folder input: recorded as one, or (reports written before ``kind``) a folder at its path."""
+    return i.get("kind") == FOLDER or (not _is_builtin(i["source"]) and Path(i["path"]).is_dir())
+
+
+def _folder_photos(folder: Path, run_json: Path) -> list[Path]:
+    """The photos ingest reads in ``folder`` (listed, not opened); none when it is no longer a folder."""
+    from .. import limits as _limits
+    from ..errors import ElectcheckError
+    from ..sources.acta_images import list_photos
+
+    if not folder.is_dir():
+        return []
+    try:
+        return list_photos(folder, _limits.current().max_rows)[0]
+    except ElectcheckError as e:
+        raise _bad(f"run.json: the folder {str(folder)[:120]!r} cannot be listed ({e})", run_json) from None
+
+
 def _locate(i: dict, roots: list[Path]) -> Path | None:
-    """An input's file: a built-in dataset through the registry, anything else at its (confined) path."""
+    """An input's file (or folder): a built-in dataset through the registry, anything else at its
+    (confined) path."""
     from ..sources import registry
 
     if _is_builtin(i["source"]):
         return registry.local_path(registry.DATASETS[i["source"]].file)
     p = Path(i["path"])
+    if _is_folder(i):
+        return p if p.is_dir() and _inside(p, roots) else None
     return p if p.is_file() and _inside(p, roots) else None
+
+
+def input_sha256(i: dict, p: Path) -> str:
+    """The SHA-256 verify compares with the recorded one: a file's bytes, or a folder's digest (each
+    photo's name and bytes, as ingest pinned it)."""
+    from .. import limits as _limits
+
+    if _is_folder(i):
+        from ..sources.acta_images import folder_digest
+
+        return folder_digest(p, _limits.current().max_rows)
+    return _sha(_limits.read_bytes(p, what="input"))
 
 
 def verify(outdir: str | Path, progress: Callable[[str], None] | None = None,
@@ -314,7 +362,7 @@ def verify(outdir: str | Path, progress: Callable[[str], None] | None = None,
         if p is None:
             res.missing_inputs.append(i["name"])
             continue
-        h = _sha(_limits.read_bytes(p, what="input"))
+        h = input_sha256(i, p)
         if h != i["sha256"]:
             res.changed_inputs.append({"name": i["name"], "path": i["path"], "expected": i["sha256"], "found": h})
     for rel, h in m["outputs"].items():

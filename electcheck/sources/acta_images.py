@@ -31,20 +31,29 @@ with both payloads and files, and the layout's ``conflict_rule`` decides which c
 
 Decoding runs in a process pool over all local cores (``concurrent.futures``, in
 chunks of photos, with bounded memory); :func:`decode_images` is the picklable unit
-of work for another scheduler (Dask). Progress goes to an optional callback; nothing
-here prints.
+of work for another scheduler: :func:`read_actas` and :func:`ingest_actas` take a
+``decode`` function (``electcheck.batch.actas`` passes one that runs the chunks as Dask
+tasks), and :func:`photo_chunks` / :func:`merge_chunks` cut the work and put it back in
+file order, so the result does not depend on who decoded what. Progress goes to an
+optional callback; nothing here prints.
+
+:func:`folder_digest` pins a folder of photos (SHA-256 over each photo's name and bytes,
+in file order): the value ingest records as the folder's input, which ``verify`` and
+``batch`` recompute from the files.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import os
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 import numpy as np
 import pandas as pd
@@ -86,6 +95,13 @@ HINTS = {
 HINT_PAYLOAD = "The QR code read, but its text does not fit the layout's [qr] table; check the layout, or the acta"
 
 ProgressCallback = Callable[[int, int], None]
+
+
+class Decoder(Protocol):
+    """Decodes ``paths`` (in file order) and returns one :class:`ImageResult` per path, in that order."""
+
+    def __call__(self, paths: list[str], layout: QrLayout, *, progress: ProgressCallback | None = None,
+                 max_bytes: int | None = None, max_pixels: int = MAX_PIXELS) -> list[ImageResult]: ...
 
 
 @dataclass
@@ -203,7 +219,6 @@ def _views(data: bytes, layout: QrLayout, width: int, height: int):
 def decode_image(path: str | Path, layout: QrLayout, index: int = 0, max_bytes: int | None = None,
                  max_pixels: int = MAX_PIXELS) -> ImageResult:
     """Decode one photo: the first view whose QR payload fits ``layout`` wins."""
-    import hashlib
     import io
 
     from PIL import Image, UnidentifiedImageError
@@ -212,7 +227,12 @@ def decode_image(path: str | Path, layout: QrLayout, index: int = 0, max_bytes: 
     p = str(path)
     res = ImageResult(index, p, "no-qr")
     try:
-        if max_bytes is not None and os.path.getsize(p) > max_bytes:
+        st = os.stat(p)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device named .jpg: opening it could block
+            res.status, res.message = "not-an-image", "not a regular file"
+            return res
+        if max_bytes is not None and st.st_size > max_bytes:
+            res.sha256 = photo_sha256(p)  # pinned all the same, so the folder's digest covers it
             res.status, res.message = "image-too-large", f"the file is larger than {max_bytes:,} bytes"
             return res
         with open(p, "rb") as f:
@@ -281,6 +301,21 @@ def decode_images(items: list[tuple[int, str]], layout: QrLayout, max_bytes: int
     return [decode_image(p, layout, i, max_bytes, max_pixels) for i, p in items]
 
 
+def photo_chunks(paths: list[str], size: int) -> list[list[tuple[int, str]]]:
+    """``paths`` (in file order) as chunks of at most ``size`` ``(index, path)`` items, index 1-based."""
+    size = max(1, int(size))
+    items = list(enumerate(paths, 1))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def merge_chunks(results: Iterable[list[ImageResult]], n: int) -> list[ImageResult]:
+    """Decoded chunks, in whatever order they finished, back in file order; every photo exactly once."""
+    out = sorted((r for chunk in results for r in chunk), key=lambda r: r.index)
+    if [r.index for r in out] != list(range(1, n + 1)):
+        raise RuntimeError(f"decoded chunks do not cover photos 1..{n} exactly once")
+    return out
+
+
 def default_workers() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -299,10 +334,9 @@ def decode_all(paths: list[str], layout: QrLayout, *, workers: int | None = None
     """
     n = len(paths)
     workers = default_workers() if workers is None else max(1, int(workers))
-    items = list(enumerate(paths, 1))
     if chunksize is None:
         chunksize = max(1, min(16, math.ceil(n / (workers * 4)) if n else 1))
-    chunks = [items[i:i + chunksize] for i in range(0, n, chunksize)]
+    chunks = photo_chunks(paths, chunksize)
     out: list[ImageResult] = []
     if workers == 1 or n <= 2:
         done = 0
@@ -334,9 +368,7 @@ def decode_all(paths: list[str], layout: QrLayout, *, workers: int | None = None
                 nxt = next(it, None)
                 if nxt is not None:
                     pending[ex.submit(decode_images, nxt[1], layout, max_bytes, max_pixels)] = nxt[0]
-    for k in range(len(chunks)):
-        out.extend(results[k])
-    return out
+    return merge_chunks((results[k] for k in range(len(chunks))), n)
 
 
 # --- a folder: listing, assembling, reading -------------------------------------------------
@@ -419,12 +451,14 @@ class ActaRead:
             "message": [r.message for r in self.images]})
 
     def summary(self) -> dict:
+        """The photo accounting (no timing: it goes into the tally and the findings, which must be the
+        same bytes however and wherever the photos were decoded)."""
         return {"images_read": self.images_read, "images_decoded": self.images_decoded,
                 "images_accepted": self.images_accepted,
                 "images_quarantined": self.images_quarantined, "units": self.units,
                 "duplicate_photos": self.duplicates, "conflicts": self.conflicts,
                 "by_strategy": self.by_strategy(), "by_reason": self.by_reason(),
-                "other_files": len(self.other_files), "seconds": round(self.seconds, 2)}
+                "other_files": len(self.other_files)}
 
 
 def _q(r: ImageResult, reason: str, message: str = "", value: str = "") -> QuarantinedRow:
@@ -519,8 +553,12 @@ def _raw_table(units: list[tuple[ImageResult, list[str]]], layout: QrLayout,
 
 def read_actas(path: str | Path, layout: QrLayout | None = None, *, workers: int | None = None,
                chunksize: int | None = None, progress: ProgressCallback | None = None, limits=None,
-               max_pixels: int = MAX_PIXELS) -> ActaRead:
-    """Read every photo under ``path`` with ``layout`` (default: the Venezuelan 2024 acta)."""
+               max_pixels: int = MAX_PIXELS, decode: Decoder | None = None) -> ActaRead:
+    """Read every photo under ``path`` with ``layout`` (default: the Venezuelan 2024 acta).
+
+    ``decode`` replaces the local process pool (``workers``, ``chunksize``): it is given the
+    photos in file order and must return their results in that order (see :class:`Decoder`).
+    """
     from .. import limits as _limits
     from .qr_payload import venezuela_2024
 
@@ -528,8 +566,14 @@ def read_actas(path: str | Path, layout: QrLayout | None = None, *, workers: int
     lim = limits or _limits.current()
     t0 = time.perf_counter()
     photos, others = list_photos(path, lim.max_rows)
-    images = decode_all([str(p) for p in photos], layout, workers=workers, chunksize=chunksize,
-                        progress=progress, max_bytes=lim.max_bytes, max_pixels=max_pixels)
+    paths = [str(p) for p in photos]
+    if decode is None:
+        images = decode_all(paths, layout, workers=workers, chunksize=chunksize, progress=progress,
+                            max_bytes=lim.max_bytes, max_pixels=max_pixels)
+    else:
+        images = decode(paths, layout, progress=progress, max_bytes=lim.max_bytes, max_pixels=max_pixels)
+        if [r.index for r in images] != list(range(1, len(paths) + 1)):
+            raise RuntimeError("the decoder did not return one result per photo, in file order")
     read = assemble(images, layout, others)
     read.raw.file = str(path)
     read.seconds = time.perf_counter() - t0
@@ -616,14 +660,16 @@ def is_acta_source(path: str | Path, profile: str | None = None, mapping: str | 
 
 def ingest_actas(path: str | Path, *, profile: str | None = None, mapping: str | Path | None = None,
                  layout: QrLayout | None = None, workers: int | None = None, chunksize: int | None = None,
-                 progress: ProgressCallback | None = None, allow_paths=()) -> IngestResult:
+                 progress: ProgressCallback | None = None, allow_paths=(),
+                 decode: Decoder | None = None) -> IngestResult:
     """A folder of acta photos → checked Tally + IngestReport (the shape ``electcheck.ingest.ingest`` returns).
 
     The report counts units: ``rows_read`` = units + quarantined photos; duplicate photos
     (merged into their unit) are counted in ``rows_outside_selection``; the finding
     ``acta-photos`` carries the photo accounting (read = accepted + quarantined), the
     views that decoded and the reasons. The Tally has a ``photo`` column (the first file
-    of each unit) and ``source_row`` = the photo's position in file-name order.
+    of each unit) and ``source_row`` = the photo's position in file-name order. ``decode``: see
+    :func:`read_actas` (the result is the same whoever decodes).
     """
     if profile is None and mapping is None and layout is None:
         raise InputError("no --profile or --map given for this folder of photos", file=str(path),
@@ -631,7 +677,8 @@ def ingest_actas(path: str | Path, *, profile: str | None = None, mapping: str |
     if profile is None and mapping is None:
         profile = PROFILE
     m, profile_layout = load_acta_mapping(profile, mapping, allow_paths=allow_paths)
-    read = read_actas(path, layout or profile_layout, workers=workers, chunksize=chunksize, progress=progress)
+    read = read_actas(path, layout or profile_layout, workers=workers, chunksize=chunksize, progress=progress,
+                      decode=decode)
     return result_from_read(read, m)
 
 
@@ -685,11 +732,51 @@ def _photo_finding(read: ActaRead) -> Finding:
                    location={"file": read.raw.file}, evidence=s)
 
 
-def _folder_digest(read: ActaRead) -> str:
-    """SHA-256 over each photo's name and SHA-256, in file order (pins the folder for run.json)."""
-    import hashlib
+# --- pinning a folder ------------------------------------------------------------------------
 
+def photo_sha256(path: str | Path) -> str:
+    """SHA-256 of one photo's bytes, read in pieces; "" when it is not a regular file or cannot be read."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return ""
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for piece in iter(lambda: f.read(1 << 20), b""):
+                h.update(piece)
+        return h.hexdigest()
+    except OSError:
+        return ""
+
+
+def _photo_name(root: Path, file: str | Path) -> str:
+    """A photo's name as the digest records it: its path relative to the folder (the file's name for a
+    single photo)."""
+    f = Path(file)
+    try:
+        rel = f.relative_to(root)
+    except ValueError:
+        return f.name
+    return rel.as_posix() if rel.parts else f.name
+
+
+def digest_photos(named_hashes: Iterable[tuple[str, str]]) -> str:
+    """SHA-256 over ``(name, sha256)`` of each photo, in file order."""
     h = hashlib.sha256()
-    for r in read.images:
-        h.update(Path(r.file).name.encode("utf-8", "surrogateescape") + b"\0" + r.sha256.encode() + b"\n")
+    for name, sha in named_hashes:
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0" + sha.encode() + b"\n")
     return h.hexdigest()
+
+
+def folder_digest(path: str | Path, max_files: int | None = None) -> str:
+    """The SHA-256 that ingest records for a folder of photos (or one photo), recomputed from the files:
+    the photos :func:`list_photos` finds, in file order, each by its name relative to the folder and the
+    SHA-256 of its bytes. Other files do not count (ingest does not read them)."""
+    root = Path(path)
+    photos, _ = list_photos(root, max_files)
+    return digest_photos((_photo_name(root, p), photo_sha256(p)) for p in photos)
+
+
+def _folder_digest(read: ActaRead) -> str:
+    """:func:`folder_digest` of a folder already read, from the hashes taken while decoding."""
+    root = Path(read.raw.file)
+    return digest_photos((_photo_name(root, r.file), r.sha256) for r in read.images)
