@@ -63,6 +63,14 @@ def timed(fn):
     return out, time.perf_counter() - w0, cpu_s() - c0
 
 
+def loadavg() -> str:
+    """The 1-minute load average as /proc/loadavg gives it (the machine is shared)."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return f"{os.getloadavg()[0]:.2f}"
+
+
 def child(name: str, resamples: int, repeat: int, baseline_resamples: int, sims: int = 200) -> dict:
     from electcheck.forensics import analyze, integer_percent
     from electcheck.forensics.units import from_tally
@@ -72,9 +80,10 @@ def child(name: str, resamples: int, repeat: int, baseline_resamples: int, sims:
     runs = []
     rep = None
     for _ in range(repeat):
+        load0 = loadavg()
         rep, w, c = timed(lambda: analyze(tally, resamples=resamples, calibrate=sims > 0,
                                           calibration_sims=max(sims, 1)))
-        runs.append({"wall": w, "cpu": c, "steps": rep.timings})
+        runs.append({"wall": w, "cpu": c, "steps": rep.timings, "load": f"{load0} → {loadavg()}"})
     peak = peak_mb()
     sig = [f"{r.test}:{r.subject}" for r in rep.significant()]
     # baselines: the integer test, the authors' way (extrapolated) and ours, one thread each
@@ -99,11 +108,11 @@ def report(d: dict) -> None:
     bw, bc = min(r["wall"] for r in runs), min(r["cpu"] for r in runs)
     mw, mc = statistics.median(r["wall"] for r in runs), statistics.median(r["cpu"] for r in runs)
     best = min(runs, key=lambda r: r["cpu"])
-    load = os.getloadavg()[0]
     print(f"{d['name']}: {d['units']:,} units; full battery ({d['resamples']:,} resamples, "
           f"{d['calibration_sims']} calibration sims), best of {len(runs)}: wall {bw:.1f} s, CPU {bc:.1f} s "
           f"(median wall {mw:.1f} s, CPU {mc:.1f} s); peak RSS {d['peak_rss_mb']:,.0f} MB; "
-          f"load average {load:.1f}")
+          f"load average (1 min, /proc/loadavg) before → after each run: "
+          + ", ".join(f"{r['load']} ({r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU)" for r in runs))
     print("  steps (wall, run with the best CPU): " + ", ".join(f"{k} {v:.1f}s" for k, v in best["steps"].items()))
     ib, ie, ing = d["integer_binomial"], d["integer_exact"], d["ingest"]
     print(f"  baseline, same run: ingest of the same file wall {ing['wall']:.1f} s, CPU {ing['cpu']:.1f} s "

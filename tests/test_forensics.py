@@ -364,3 +364,45 @@ def test_exact_digit_laws_fast_path_matches_per_value_sums():
         b2, bL = exact.normal_law_fast(n, n * p, var, min_last)
         assert np.abs(a2[:, :10] - b2[:, :10]).max() < 1e-6
         assert np.abs(aL[:, :10] - bL[:, :10]).max() < 1e-6
+
+
+def test_calibration_figures_do_not_depend_on_the_number_of_workers():
+    """Simulation i draws from child i of the seed, whichever thread runs it: 1 and 2 workers agree."""
+    from electcheck.forensics import CALIBRATED
+
+    u = from_tally(clean_tally(n=3000, seed=4))
+    mods = [TESTS[s] for s in CALIBRATED]
+    one = calibration.calibrate_many(u, mods, sims=8, resamples=19, seed=3, max_units=2000, workers=1)
+    two = calibration.calibrate_many(u, mods, sims=8, resamples=19, seed=3, max_units=2000, workers=2)
+    assert one == two
+    assert sum(c["trials"] for c in one.values()) > 0
+
+
+def test_calibration_caches_give_the_values_they_replace():
+    """The integer test's hit probabilities per (n, rate), the digit tests' shared second-stage tables
+    and the shortcut in choosing the digit null are the same values and choices as computing them."""
+    from electcheck.forensics import exact, integer_percent
+    from electcheck.forensics.base import floor_tables
+
+    rng = np.random.default_rng(5)
+    n = rng.integers(100, 3000, 4000).astype(float)
+    n[2000:] = n[:2000]  # repeated pairs
+    k = rng.binomial(n.astype(np.int64), 0.6)
+    k[2000:] = k[:2000]
+    p = k / n
+    cache: dict = {}
+    a = integer_percent._hit_probability_cached(n, p, cache)
+    assert np.array_equal(a, integer_percent.hit_probability(n, p)) and len(cache) <= 2000
+    assert np.array_equal(integer_percent._hit_probability_cached(n[::-1], p[::-1], cache), a[::-1])
+    sizes = np.sort(rng.integers(0, 20_000, 3000)).astype(float)
+    below, pm = floor_tables(sizes, 40, digits.MIN_SECOND)
+    B, P, row = digits._second_stage_tables(sizes, 40)
+    assert np.array_equal(below, B[row]) and np.array_equal(pm, P[row])
+    for units in (from_tally(clean_tally(n=5000, seed=2)), from_tally(clean_tally(n=400, seed=2, size=(20, 40)))):
+        for j in digits.candidates(units, digits.MIN_SECOND):
+            _, x, nn, _ = digits._prepare(units, j)
+            for r in (19, 39, 1000):
+                k2 = max(20, r // 10)
+                want = "exact" if exact.pairs(x, nn) * digits.EXACT_COST < len(nn) * (r + 2 * k2) else "draws"
+                units.notes.pop("_cache", None)
+                assert digits._choose(units, j, r) == want

@@ -8,7 +8,9 @@ Resamples are processed in fixed batches; batch ``b`` always uses child ``b`` of
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -92,11 +94,30 @@ def mc_p_value(observed: float, null: np.ndarray, side: str = "greater") -> floa
 BATCH = 16
 
 
+_LOCAL = threading.local()
+
+
 def threads() -> int:
+    """Threads for one Monte Carlo call: ``ELECTCHECK_THREADS``, else up to two; one inside ``one_thread()``."""
+    if getattr(_LOCAL, "one", False):
+        return 1
     env = os.environ.get("ELECTCHECK_THREADS")
     if env and env.isdigit():
         return max(1, int(env))
     return max(1, min(2, os.cpu_count() or 1))
+
+
+@contextmanager
+def one_thread():
+    """Run the enclosed Monte Carlo calls on the calling thread only (for callers that already run
+    several of them at once, e.g. the calibration's simulated elections). Same values: batches are
+    seeded by their index, not by the thread that runs them."""
+    prev = getattr(_LOCAL, "one", False)
+    _LOCAL.one = True
+    try:
+        yield
+    finally:
+        _LOCAL.one = prev
 
 
 def run_batches(seed: int | np.random.SeedSequence, resamples: int,

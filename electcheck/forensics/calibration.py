@@ -219,37 +219,76 @@ def _summary(rej: int, trials: int, rej_tb: int, trials_tb: int, *, sims: int, r
     return out
 
 
+def _one_election(model: CleanModel, child: np.random.SeedSequence, modules: list[Any], resamples: int,
+                  max_units: int, shared: dict[str, Any]) -> list[tuple[int, int, int, int]]:
+    """One clean simulated election, every test run on it: per module (rejections, p-values, textbook
+    rejections, textbook p-values). Everything random comes from ``child``; ``shared`` holds caches
+    of values that do not depend on the draws (the integer test's hit probabilities per (n, rate))."""
+    rng = np.random.default_rng(child)
+    N = len(model.registered)
+    index = np.sort(rng.choice(N, size=max_units, replace=False)) if N > max_units else None
+    clean = simulate_clean(model, rng, index)
+    clean.notes.update(shared)
+    sub_seed = int(rng.integers(2**31))
+    out = []
+    for mod in modules:
+        a = [0, 0, 0, 0]
+        rs = getattr(mod, "CALIBRATION_RESAMPLES", resamples)
+        for r in mod.run(clean, seed=sub_seed, resamples=min(rs, resamples), scoped=False):
+            if r.applicable and r.p_value is not None:
+                a[1] += 1
+                a[0] += int(r.p_value <= ALPHA)
+            tb = r.details.get("textbook_p_value")
+            if tb is not None:  # the textbook null is judged even where the test is refused
+                a[3] += 1
+                a[2] += int(tb <= ALPHA)
+        out.append((a[0], a[1], a[2], a[3]))
+    return out
+
+
 def calibrate_many(units: Units, modules: list[Any], *, sims: int = DEFAULT_SIMS,
                    resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
-                   max_units: int = DEFAULT_UNITS) -> dict[str, dict[str, Any]]:
+                   max_units: int = DEFAULT_UNITS, workers: int | None = None) -> dict[str, dict[str, Any]]:
     """Run each test on ``sims`` clean simulated elections (shared by all tests, with their draws).
 
     Per test: ``label``, ``rejection_rate``, ``rejections``, ``trials`` of its p-values at α = 0.05
     and, where the test reports one, the same under ``textbook``.
+
+    Simulation *i* draws everything from child *i* of ``SeedSequence([seed, 7])`` (its units, its
+    counts, its tests' seed), so the figures are the same whatever the number of ``workers``
+    (default ``base.threads()``: the simulations run on that many threads, each test's own
+    Monte Carlo batches then on the thread running its election; the hot numpy calls release
+    the GIL).
     """
+    from .base import one_thread, threads
+
     model = fit_clean(units)
-    ss = np.random.SeedSequence([seed, 7])
+    children = np.random.SeedSequence([seed, 7]).spawn(sims)
     N = len(model.registered)
+    nw = max(1, min(threads() if workers is None else workers, sims))
+    shared: dict[str, Any] = {"_hit_cache": {}}
+
+    def one(child: np.random.SeedSequence) -> list[tuple[int, int, int, int]]:
+        with one_thread():
+            return _one_election(model, child, modules, resamples, max_units, shared)
+
+    if nw == 1:
+        per_election = [_one_election(model, c, modules, resamples, max_units, shared) for c in children]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=nw) as pool:
+            per_election = list(pool.map(one, children))
     acc = {m.SLUG: [0, 0, 0, 0] for m in modules}
     per_sim: dict[str, list[tuple[int, int]]] = {m.SLUG: [] for m in modules}
-    for child in ss.spawn(sims):
-        rng = np.random.default_rng(child)
-        index = np.sort(rng.choice(N, size=max_units, replace=False)) if N > max_units else None
-        clean = simulate_clean(model, rng, index)
-        sub_seed = int(rng.integers(2**31))
-        for mod in modules:
+    for res in per_election:  # in simulation order
+        for mod, (rej, n, rej_tb, n_tb) in zip(modules, res):
             a = acc[mod.SLUG]
-            r0, n0 = a[0], a[1]
-            rs = getattr(mod, "CALIBRATION_RESAMPLES", resamples)
-            for r in mod.run(clean, seed=sub_seed, resamples=min(rs, resamples), scoped=False):
-                if r.applicable and r.p_value is not None:
-                    a[1] += 1
-                    a[0] += int(r.p_value <= ALPHA)
-                tb = r.details.get("textbook_p_value")
-                if tb is not None:  # the textbook null is judged even where the test is refused
-                    a[3] += 1
-                    a[2] += int(tb <= ALPHA)
-            per_sim[mod.SLUG].append((a[0] - r0, a[1] - n0))
+            a[0] += rej
+            a[1] += n
+            a[2] += rej_tb
+            a[3] += n_tb
+            per_sim[mod.SLUG].append((rej, n))
     rs_of = {m.SLUG: min(getattr(m, "CALIBRATION_RESAMPLES", resamples), resamples) for m in modules}
     return {slug: _summary(*a, sims=sims, resamples=rs_of[slug], units_per_sim=min(N, max_units),
                            per_sim=per_sim[slug])

@@ -102,10 +102,15 @@ _LG: np.ndarray | None = None
 
 
 def _lgamma(nmax: int) -> np.ndarray:
+    """log k! for k ≤ nmax + 1. Calibration threads share the table: each call returns the array it
+    checked (or built), never one another thread put in the global meanwhile, which may be shorter."""
     global _LG
-    if _LG is None or len(_LG) < nmax + 2:
-        _LG = special.gammaln(np.arange(nmax + 2, dtype=np.float64) + 1)  # _LG[k] = log k!
-    return _LG
+    lg = _LG
+    if lg is None or len(lg) < nmax + 2:
+        lg = special.gammaln(np.arange(nmax + 2, dtype=np.float64) + 1)  # lg[k] = log k!
+        if _LG is None or len(_LG) < len(lg):
+            _LG = lg
+    return lg
 
 
 def _binom_pmf(owner, k, n, p):

@@ -111,6 +111,29 @@ def _hit_probability_unique(n: np.ndarray, p: np.ndarray) -> np.ndarray:
     return hit_probability(pairs.real.copy(), pairs.imag.copy())[inv.reshape(-1)]
 
 
+#: entries kept by a shared hit-probability cache (~100 bytes each)
+HIT_CACHE_MAX = 500_000
+
+
+def _hit_probability_cached(n: np.ndarray, p: np.ndarray, cache: dict) -> np.ndarray:
+    """``hit_probability`` read from ``cache`` (keyed by (n, p)) where it holds the pair, computed and
+    added otherwise (same values: each unit's probability depends on its own n and p only).
+
+    The calibration shares one cache across its simulated elections: their units keep the
+    data's sizes, so the same (n, p) pairs come back (Indonesia: ~99 % of them after 100
+    elections; Russia ~55 %)."""
+    keys = (np.asarray(n, dtype=np.float64) + 1j * np.asarray(p, dtype=np.float64)).tolist()
+    get = cache.get
+    out = np.fromiter((get(z, -1.0) for z in keys), dtype=np.float64, count=len(keys))
+    miss = np.flatnonzero(out < 0)
+    if miss.size:
+        new = hit_probability(np.asarray(n)[miss], np.asarray(p)[miss])
+        out[miss] = new
+        if len(cache) < HIT_CACHE_MAX:
+            cache.update(zip([keys[i] for i in miss.tolist()], new.tolist()))
+    return out
+
+
 def validate(units: Units, mask: np.ndarray | None = None) -> Applicability:
     m = inclusion(units)
     if mask is not None:
@@ -158,8 +181,13 @@ def run(units: Units, *, seed: int = 0, resamples: int = 1000, scoped: bool = Tr
         present, starts = np.unique(reg[order], return_index=True)
 
     if method == "exact":
-        pt = _hit_probability_unique(n1, p1)
-        ps = _hit_probability_unique(n2, p2)
+        cache = units.notes.get("_hit_cache")  # set by the calibration, shared by its elections
+        if cache is not None:
+            pt = _hit_probability_cached(n1, p1, cache)
+            ps = _hit_probability_cached(n2, p2, cache)
+        else:
+            pt = _hit_probability_unique(n1, p1)
+            ps = _hit_probability_unique(n2, p2)
         # one 32-bit uniform r per unit places both outcomes (independent given the unit):
         # [0, pt·ps) both, [pt·ps, pt) turnout only, [pt, pt + (1 − pt)·ps) share only — so
         # #turnout = #{r < Tt}, #either = #{r < Tu}, #share = #{r < Tb} + #either − #turnout
