@@ -172,3 +172,66 @@ def test_year_before_the_figure_wins_over_the_next_clauses():
     assert c.verdict == "supported", c.explanation
     c = claim("Turnout was 56 percent in the last elections, in 2003.", t, "56 percent", "en")
     assert c.quantity == "other"
+
+
+# --- sealed split 7's classes ---------------------------------------------------------------------------------
+def russia_places():
+    """Putin's share of ballots in three regions (shares of 1,000 ballots: 920, 914, 907)."""
+    cands = [Candidate("putin", "Путин Владимир Владимирович", ("Putin",)),
+             Candidate("grudinin", "Грудинин Павел Николаевич", ("Grudinin",))]
+    data = [("Республика Крым", 920), ("Чеченская Республика", 914), ("Республика Дагестан", 907)]
+    rows = [{"unit_id": str(i), "region": r, "putin": a, "grudinin": 1000 - a, "valid": 1000, "invalid": 0,
+             "ballots": 1000, "registered": 1100} for i, (r, a) in enumerate(data)]
+    return _tally(rows, ["putin", "grudinin", "valid", "invalid", "ballots", "registered"], cands,
+                  source="russia-2018", kind="official", election="Russia presidential 2018", unit_level="uik",
+                  hierarchy=["region"], share_basis="ballots")
+
+
+# 13. places written before their figures: each figure is the place's before it, not the next one's
+def test_places_before_their_figures():
+    text = "In Crimea, Putin got 92%, in Chechnya over 91%, and in Dagestan 90.7%."
+    t = russia_places()
+    for number, region in (("92%", "Республика Крым"), ("91%", "Чеченская Республика"),
+                           ("90.7%", "Республика Дагестан")):
+        c = claim(text, t, number, "en")
+        assert (c.subject["region"], c.verdict) == (region, "supported"), (number, c.explanation)
+
+
+# 14. "respectively": names (places, candidates or years) paired in order with the listed figures
+@pytest.mark.parametrize("text,number,lang,key,value", [
+    ("In Crimea and Chechnya, Putin got 92% and 91.4% of votes, respectively.", "91.4%", "en", "region",
+     "Чеченская Республика"),
+    ("Putin dan Grudinin meraih 91,4 dan 8,6 persen, masing-masing.", "8,6", "id", "candidate", "grudinin"),
+])
+def test_respectively_pairs_in_order(text, number, lang, key, value):
+    c = claim(text, russia_places(), number, lang)
+    assert c.subject[key] == value, c.explanation
+
+
+def test_respectively_pairs_years():
+    text = "En 2018 y 2012, Putin ganó con un 91,4% y un 63,6%, respectivamente."
+    t = russia_places()
+    assert claim(text, t, "91,4%", "es").verdict == "supported"
+    assert claim(text, t, "63,6%", "es").quantity == "other"  # about 2012: not this file's election
+
+
+# 15. a figure in parentheses after a name, on a list begun by a percentage, is a percentage
+def test_parenthesised_figures_after_a_listed_percentage():
+    text = "Putin logró un 91,4 por ciento, por encima del comunista Grudinin (8,6)."
+    c = claim(text, russia_places(), "8,6", "es")
+    assert (c.quantity, c.subject["candidate"], c.verdict) == ("share", "grudinin", "supported"), c.explanation
+    # "por encima de X" is the comparison, not the owner of the figure before it
+    assert claim(text, russia_places(), "91,4", "es").subject["candidate"] == "putin"
+
+
+# 16. a pronoun in four languages takes the candidate of the sentence before
+def test_indonesian_pronoun_takes_the_previous_candidate():
+    text = "KPU menetapkan Jokowi sebagai pemenang. Mereka memperoleh 6.300.000 suara."
+    c = claim(text, indonesia(), "6.300.000", "id")
+    assert (c.subject["candidate"], c.verdict) == ("pas1", "supported"), c.explanation
+
+
+# 17. United Russia named by its leader ("Putin's party") where the data's party is United Russia
+def test_party_named_by_its_leader():
+    c = claim("O partido de Vladimir Putin obteve 54% dos votos.", duma(), "54%", "pt")
+    assert (c.subject["candidate"], c.verdict) == ("united_russia", "supported"), c.explanation

@@ -19,6 +19,7 @@ from .frame import Frame
 from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
 from .numbers import Mention, Reading, extract
 from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
+from .respectively import respectively_pairs
 from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
 from .subjects import Resolver
 from .text import fold, sentences
@@ -37,7 +38,8 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 #: quantities summed over counting units (a partial set of tally sheets makes them a subset)
 _RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
-_PRONOUN = re.compile(r"\b(he|she|his|her|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente)\b")
+_PRONOUN = re.compile(r"\b(he|she|his|her|they|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente|ele|ela|"
+                      r"eles|o\s+presidente|dia|ia|beliau|mereka)\b")
 
 
 @dataclass
@@ -113,6 +115,8 @@ class Checker:
         figure is attributed to the authority and none of ``tallies`` is its own (default: ``ingest``)."""
         if isinstance(tallies, Tally):
             tallies = [tallies]
+        self._pairs: dict[int, tuple[str, object]] = {}  # the current sentence's "respectively" pairs
+        self._places_follow = True  # the current sentence writes places after their figures ("98 % in X")
         if not tallies:
             raise ValueError("check needs at least one tally")
         self.tallies = tallies
@@ -187,6 +191,14 @@ class Checker:
             last_regions = regions
             ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
             _list_percent(ms, f)
+            nums = [x for x in ms if x.kind == "number"]
+            self._places_follow = bool(nums) and any(
+                r.locative and 0 <= r.start - nums[-1].end <= 30 and not re.search(r"\d", f[nums[-1].end:r.start])
+                for r in regions)
+            self._pairs = respectively_pairs(
+                f, sent.start, sent.end, sl, [x for x in ms if x.kind == "number"], hits, regions,
+                [(y.group(0), x.start, x.end) for x in ms if x.kind == "year"
+                 and (y := re.search(r"(?:19|20)\d\d", x.text))])
             prev: dict[str, tuple[Resolution, Mention]] = {}
             bound: set[int] = set()
             pb = partial_basis(fs) if any(m.kind == "number" for m in ms) else None
@@ -259,6 +271,9 @@ class Checker:
                                  r"(?:de\s+|of\s+)?)?(?:19|20)\d\d\b", f[m.end:m.end + 40]):
                     m.extra["compared"] = True
                 other_year = self._other_year(m, ms, f)
+                paired = self._pairs.get(m.start)
+                if paired and paired[0] == "year":  # "En 2004 y 2000, … 71,31% y 52,9%, respectivamente"
+                    other_year = paired[1] if paired[1] != self.election_year else None
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
                                                    f"{self.election_year}"])
@@ -306,6 +321,9 @@ class Checker:
         if q in ("votes", "share", "margin_votes", "margin_points", "ratio", "regions_won") or uscope == "won_by":
             cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound,
                                        q if q != "regions_won" else "votes")
+            paired = self._pairs.get(m.start)
+            if paired and paired[0] == "candidate":
+                cid, rule = paired[1], "paired in order by 'respectively'"
             if cid and cid.startswith("~"):
                 res.opponent = cid[1:]
                 cid = self.facts[0].opponent(cid[1:])
@@ -349,7 +367,10 @@ class Checker:
             # "turnout of 98.3 percent in Ingushetia, 97 percent in Kabardino-Balkaria": a place introduced
             # right after the number ("… in X") is that number's, not the earlier one
             right_after = [r for r in regions if r.start >= m.end and r.locative and r.start - m.end <= 30
-                           and not re.search(r"\d", f[m.end:r.start])]
+                           and not re.search(r"\d", f[m.end:r.start])
+                           # "In Crimea, Putin got 92%, in Chechnya over 91%, and in Dagestan 90%": places written
+                           # before their figures (the last figure has none after it) are not the previous one's
+                           and self._places_follow]
             if right_after:
                 before = right_after[:1]
             # "Lugansk (94,12 %), Jabarovsk (80,06 %)", "Moscow: 70 %": a list of places, each with its figure
@@ -367,6 +388,10 @@ class Checker:
             pick = (subs[-1] if subs else (loc[-1] if loc and before else (before[-1] if before else
                                                                            (pool[0] if pool else None))))
             region = pick.key if pick is not None else None
+            paired = self._pairs.get(m.start)
+            if paired and paired[0] == "region":
+                region = paired[1]
+                why.append("place paired in order by 'respectively'")
         if region is not None:
             why.append("region: " + (" / ".join(region) if isinstance(region, tuple) else region))
         res.region = region
@@ -612,9 +637,10 @@ _ELECTION_KIND = {
                                r"(?:presidency|presidencia)|calon\s+presiden|capres)\b"),
 }
 _LIST_GAP = re.compile(r"^[^\d;:()]{0,60}$")
-#: from one listed percentage to the next bare decimal: a name, perhaps a party, and a list separator
+#: from one listed percentage to the next bare decimal: a name, perhaps a party, and a list separator; or
+#: a name with the figure in parentheses ("17,72 por ciento, por encima de Zhirinovski (9,35) y de Bogdanov (1,3)")
 _LIST_AFTER = re.compile(r"^[^\d():.!?]{0,80}[,;]\s*(?:y|e|and|dan|serta)?\s*(?:(?:el|la|los|las|o|a|os|as|the)\s+)?$"
-                         r"|^\s*(?:,|;|y|e|and|dan)\s*$")
+                         r"|^\s*(?:,|;|y|e|and|dan)\s*$|^\)?[^\d():.!?]{0,80}\($")
 
 
 def _list_percent(ms: list[Mention], f: str) -> None:

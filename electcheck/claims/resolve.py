@@ -161,7 +161,7 @@ VALID_BEFORE = re.compile(r"(?:\b(?:valid\s+votes|votos\s+validos)|(?<!tidak\s)\
                           r"[^\W\d]++(?:\s++[^\W\d]++){0,3}))?"
                           # "suara sah dalam pemilihan presiden dan wakil presiden di Riau sebanyak": what the votes
                           # were cast in, then the verb that gives the figure (never through "tidak sah")
-                          r"(?:(?:\s++(?!tidak\b|invalid\b|nulos\b|nulos\b)[^\W\d]++){1,8}?(?=\s*(?:sebanyak|berjumlah|"
+                          r"(?:(?:\s++(?!tidak\b|invalid\b|nulos\b)(?:[^\W\d]++|(?:19|20)\d\d\b)){1,8}?(?=\s*(?:sebanyak|berjumlah|"
                           r"mencapai|was|were|fue|fueron|foram)\b))?"
                           r"(?:\s+yang(?:\s+\w+)?)?\s*(?:was|were|totall?ed|fue|fueron|foram|of|de|:|sebanyak|sebesar|"
                           r"berjumlah|mencapai|adalah|yakni|yaitu)?\s*$")
@@ -224,7 +224,9 @@ FOR_AFTER = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:votes?|votos?|apoyos|suara|of\s
                        r"obtid[oa]s?\s+|obtenid[oa]s?\s+|recebid[oa]s?\s+|recibid[oa]s?\s+|logrados?\s+|logradas?\s+|"
                        r"conquistad[oa]s?\s+|received\s+|garnered\s+|won\s+|diperoleh\s+|didapat\s+)?"
                        r"(?:(?:for|para|a\s+favor\s+de|went\s+to|in\s+favou?r\s+of|supported|backed|apoyaron\s+a|"
-                       r"voted\s+(?:for|in)|votaron\s+por|por|pelo|pela|by|oleh|untuk)\s+(?:[\w'.-]++[\s,]++){0,4}|"
+                       # not "por encima de X" (above X: the comparison, not the figure's owner)
+                       r"voted\s+(?:for|in)|votaron\s+por|por(?!\s+(?:encima|delante|detras|debajo|arriba))|pelo|pela|"
+                       r"by|oleh|untuk)\s+(?:[\w'.-]++[\s,]++){0,4}|"
                        r"(?:de|do|da)\s+)$")
 #: "… and 3.85 percent to A Just Russia leader Sergei Mironov": the second figure of an ellipsis
 ELLIPTIC_TO = re.compile(r"^\s*(?:of\s+the\s+votes?\s+)?to\s+(?:[\w'.-]++\s++){0,5}$")
