@@ -235,3 +235,31 @@ def test_indonesian_pronoun_takes_the_previous_candidate():
 def test_party_named_by_its_leader():
     c = claim("O partido de Vladimir Putin obteve 54% dos votos.", duma(), "54%", "pt")
     assert (c.subject["candidate"], c.verdict) == ("united_russia", "supported"), c.explanation
+
+
+# --- sealed split 8's classes ---------------------------------------------------------------------------------
+# 18. "suara sah" right after a count is the valid votes; "suara yang masuk" the votes cast
+def test_indonesian_valid_and_cast_counts():
+    text = "KPU mencatat ada 9.600.000 suara sah dari total 9.740.000 suara yang masuk."
+    t = indonesia()
+    assert claim(text, t, "9.600.000", "id").quantity == "valid"
+    c = claim(text, t, "9.740.000", "id")
+    assert (c.quantity, c.verdict) == ("ballots", "supported"), c.explanation
+
+
+# 19. Indonesian passive agent and the votes counted so far
+def test_indonesian_passive_agent_and_votes_counted():
+    text = ("KPU mengatakan dengan sekitar 80% suara yang telah dihitung, Jokowi memperoleh 6,3 juta suara "
+            "dibandingkan dengan 3,3 juta suara yang diperoleh Prabowo.")
+    t = indonesia()
+    assert claim(text, t, "80%", "id").quantity == "coverage"
+    assert claim(text, t, "3,3 juta", "id").subject["candidate"] == "pas2"
+
+
+# 20. party abbreviations of the Spanish press, in capitals only
+def test_spanish_party_abbreviations():
+    text = "RU obtenía el 54 % de los votos; el PCR, el 13,3 %, y el PLDR, el 13,1 %."
+    t = duma()
+    assert claim(text, t, "54 %", "es").subject["candidate"] == "united_russia"
+    assert claim(text, t, "13,3 %", "es").subject["candidate"] == "kprf_1"
+    assert claim(text, t, "13,1 %", "es").subject["candidate"] == "ldpr"

@@ -123,7 +123,9 @@ COVERAGE_NOUN_COUNTED = re.compile(
     r"^\s*" + _OF + r"(?!(?:(?:the|all|los|las|el|la|os|as|o|a)\s+)?(?:votes?|votos?|suara|ballots|boletas|papeletas|cedulas|"
     r"sufragios)\b)(?:[a-z]++\s++){1,2}?"
     r"(?:" + _AUX + r"\s++){0,3}" + _PARTICIPLE + r"|"
-    r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s++(?:" + _AUX + r"\s++){1,3}" + _PARTICIPLE)
+    r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s++(?:" + _AUX + r"\s++){1,3}" + _PARTICIPLE + r"|"
+    # "80% suara yang telah dihitung": the votes counted so far
+    r"^\s*(?:dari\s+)?suara\s++yang\s++(?:telah\s++|sudah\s++)?(?:dihitung|terhitung|masuk)\b")
 #: "en el evento participaron 12.386.669", "voted: 5 million": the voting verb right before a bare count
 VOTED_BEFORE = re.compile(r"\b(?:" + _q("voted") + r"|voted|participated|took\s+part)\s*:?\s+"
                           r"(?:(?:more\s+than|over|about|mas\s+de|mais\s+de|cerca\s+de|unos|lebih\s+dari|sekitar)\s+)?$")
@@ -186,7 +188,9 @@ GOT_BEFORE = re.compile(r"\b(?:obtuvo|obtiene|recibio|logro|sumo|consiguio|got|g
                         r"obteve|recebeu|conquistou|somou|memperoleh|mendapat|meraih|mengantongi)\s+"
                         r"(?:(?:un|una|el|la|um|uma|about|some|around|over|more\s+than|mas\s+de|mais\s+de|casi|quase|"
                         r"cerca\s+de|sekitar|lebih\s+dari)\s+)?$")
-VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots)\b")
+VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots|suara\s+sah)\b")
+#: "27.476.079 suara yang masuk", "N votes cast", "N votos emitidos": every ballot in the boxes
+CAST_AFTER = re.compile(r"^\s*(?:suara\s+(?:yang\s+)?masuk|votes\s+cast|votos\s+emitidos|votos\s+depositados)\b")
 INVALID_AFTER = re.compile(r"^\s*(?:de\s+)?(null|invalid|spoiled|void|votos\s+nulos|nulos|votos\s+invalidos|"
                            r"invalid\s+votes|null\s+votes|spoiled\s+ballots)\b")
 ELECTORS = re.compile(r"^\s*(?:de\s+|os\s+|los\s+|the\s+)?(?:registered\s+|eligible\s+)?(voters|votantes|electores|electors|inscritos|"
@@ -227,6 +231,8 @@ FOR_AFTER = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:votes?|votos?|apoyos|suara|of\s
                        # not "por encima de X" (above X: the comparison, not the figure's owner)
                        r"voted\s+(?:for|in)|votaron\s+por|por(?!\s+(?:encima|delante|detras|debajo|arriba))|pelo|pela|"
                        r"by|oleh|untuk)\s+(?:[\w'.-]++[\s,]++){0,4}|"
+                       # Indonesian passive: the agent follows the verb with no "oleh" ("suara yang diperoleh Gonzalez")
+                       r"yang\s+(?:diperoleh|didapat|diraih|dikantongi)\s+|"
                        r"(?:de|do|da)\s+)$")
 #: "… and 3.85 percent to A Just Russia leader Sergei Mironov": the second figure of an ellipsis
 ELLIPTIC_TO = re.compile(r"^\s*(?:of\s+the\s+votes?\s+)?to\s+(?:[\w'.-]++\s++){0,5}$")
@@ -371,6 +377,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         if has_candidate and GOT_BEFORE.search(clause_before[-30:]):
             return Resolution("votes", why=["'X obtuvo N votos válidos': the candidate's valid votes"])
         return Resolution("valid", why=["valid votes"])
+    if CAST_AFTER.match(after) and not has_candidate:
+        return Resolution("ballots", why=["votes cast ('suara yang masuk', 'votes cast')"])
     if VOTES.search(after):
         if TOTAL_OF_BEFORE.search(clause_before):
             return Resolution("valid", why=["'of a total of N votes': the valid votes"])
