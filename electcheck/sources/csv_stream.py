@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +152,25 @@ class _Stream:
         self.close()
 
 
+
+@contextmanager
+def _quiet_row_decoding():
+    """Arrow decodes a ragged row's text as UTF-8 before it calls the invalid-row handler; a row cut inside
+    a character ("a,b,c\\n\\xe1") makes that decoding fail inside Arrow, which reports it through
+    ``sys.unraisablehook`` (a traceback on stderr) and never calls the handler. The row count check after
+    the read catches such a row either way (the careful reader then names it), so that report is dropped."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, UnicodeDecodeError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
 def read_csv_streaming(p: Path, opts: ReadOptions) -> RawTable | None:
     """The common case in one pass, or None to leave the file to the careful reader.
 
@@ -191,7 +212,8 @@ def read_csv_streaming(p: Path, opts: ReadOptions) -> RawTable | None:
             return "error"
 
         try:
-            table = read_arrow(stream, delimiter, header_row, block, types, include, opts.na_values, on_invalid)
+            with _quiet_row_decoding():
+                table = read_arrow(stream, delimiter, header_row, block, types, include, opts.na_values, on_invalid)
             stream.finish()
         except Exception:  # noqa: BLE001 - any trouble: the careful reader explains it
             if stream.refusal is not None:  # a limit crossed: refuse now, do not read again
