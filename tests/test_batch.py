@@ -133,3 +133,20 @@ def test_feed_lines_must_be_json_objects_with_text(tmp_path):
     summary = run_batch(cfg, tmp_path / "out", scheduler="threads", workers=1)
     row = summary["jobs"][0]
     assert row["status"] == "failed" and "line 2 is not JSON" in row["reason"]
+
+
+def test_longest_jobs_are_estimated_by_their_input_bytes(tmp_path):
+    """The scheduler starts the jobs with the most input first (longest processing time first)."""
+    from electcheck.batch.config import load_batch_config
+    from electcheck.batch.jobs import estimated_cost
+
+    (tmp_path / "small.csv").write_text("unit,a\n1,2\n", encoding="utf-8")
+    (tmp_path / "large.csv").write_text("unit,a\n" + "".join(f"{i},2\n" for i in range(5000)), encoding="utf-8")
+    (tmp_path / "m.toml").write_text('[columns]\nunit_id = "unit"\ncandidates = ["a"]\n', encoding="utf-8")
+    cfg = tmp_path / "b.toml"
+    cfg.write_text("".join(f'[[jobs]]\nname = "{n}"\ncommand = "forensics"\nsource = "{n}.csv"\nmap = "m.toml"\n\n'
+                           for n in ("small", "large")), encoding="utf-8")
+    jobs = {j.name: j for j in load_batch_config(cfg).jobs}
+    small, large = estimated_cost(jobs["small"]), estimated_cost(jobs["large"])
+    assert large > small > 0
+    assert large - small == (tmp_path / "large.csv").stat().st_size - (tmp_path / "small.csv").stat().st_size

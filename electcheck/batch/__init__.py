@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from ..errors import InputError
 from .config import BatchConfig, Job, load_batch_config
-from .jobs import job_digest, run_job
+from .jobs import estimated_cost, job_digest, run_job
 
 __all__ = ["run_batch", "load_batch_config", "Job", "BatchConfig"]
 
@@ -61,7 +61,11 @@ def run_batch(config: str | Path | BatchConfig, out_dir: str | Path, *, schedule
         if on_start:
             on_start(info)
         try:
+            # the largest inputs first (higher priority runs first): the last job to finish is a short one
+            by_cost = sorted(todo, key=lambda j: (estimated_cost(j), j.name))
+            rank = {j.name: i for i, j in enumerate(by_cost)}
             futures = {cluster.client.submit(run_job, j, str(out), digests[j.name], pure=False,
+                                             priority=rank[j.name],
                                              key=f"{j.name}-{digests[j.name][:12]}"): j for j in todo}
             for fut in as_completed(list(futures)):
                 try:

@@ -222,6 +222,27 @@ def job_digest(job: Job) -> str:
     return h.hexdigest()
 
 
+def estimated_cost(job: Job) -> int:
+    """Bytes of input a job reads (its files, and the raw files of the built-in datasets it names): a
+    stand-in for its running time, so the scheduler can start the longest jobs first and no core idles at
+    the end waiting on one long job (longest processing time first)."""
+    from ..sources.registry import DATASETS, local_path
+
+    total = 0
+    for p in _files_of(job):
+        try:
+            total += Path(p).stat().st_size
+        except OSError:
+            pass
+    for v in job.options.values():
+        for name in ([v] if isinstance(v, str) else v if isinstance(v, list) else []):
+            ds = DATASETS.get(name) if isinstance(name, str) else None
+            for f in ([ds.file, *ds.extra_files] if ds else []):
+                lp = local_path(f)
+                total += lp.stat().st_size if lp is not None else 0
+    return total
+
+
 def _files_of(job: Job) -> set[str]:
     from ..sources.spec import SEPARATOR
 
