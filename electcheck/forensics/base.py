@@ -273,15 +273,25 @@ def walk_cdf(flat: np.ndarray, act: np.ndarray, uu: np.ndarray, c: np.ndarray, k
              pm: np.ndarray, nn: np.ndarray, rr: np.ndarray) -> None:
     """Sequential inversion for the draws ``act`` (positions in ``flat``): from value ``kk`` with
     pmf ``pm`` and CDF ``c`` (up to and including ``kk``), step k → k + 1 (pmf recurrence with odds
-    ``rr``) until the uniform ``uu`` is reached or k = n; the placed draws are compacted away."""
-    while act.size:
-        done = (uu <= c) | (kk >= nn)
-        flat[act[done]] = kk[done]
-        keep = ~done
-        act, uu, c, kk, pm, nn, rr = act[keep], uu[keep], c[keep], kk[keep], pm[keep], nn[keep], rr[keep]
-        if not act.size:
-            break
-        pm = pm * ((nn - kk) / (kk + 1.0)) * rr
+    ``rr``) until the uniform ``uu`` is reached or k = n. Placed draws are masked out and compacted away
+    only once half of the walkers are placed (copying seven arrays at every step cost more than the
+    steps); each draw's walk, and so its value, is the same either way."""
+    live = np.ones(act.size, dtype=bool)
+    n_live = act.size
+    while n_live:
+        done = live & ((uu <= c) | (kk >= nn))
+        nd = int(np.count_nonzero(done))
+        if nd:
+            flat[act[done]] = kk[done]
+            live &= ~done
+            n_live -= nd
+            if not n_live:
+                break
+            if n_live * 2 <= live.size:
+                act, uu, c, kk, pm, nn, rr = (x[live] for x in (act, uu, c, kk, pm, nn, rr))
+                live = np.ones(n_live, dtype=bool)
+        with np.errstate(invalid="ignore", over="ignore", under="ignore", divide="ignore"):
+            pm = pm * ((nn - kk) / (kk + 1.0)) * rr  # placed walkers step on too, masked out above
         kk = kk + 1
         c = c + pm
 
