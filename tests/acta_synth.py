@@ -62,6 +62,10 @@ class Acta:
         centre, table = self.code.split(".")[:2]
         return f"{centre}-{table}"
 
+    def plus_first_card(self, votes: int) -> "Acta":
+        """The same acta with ``votes`` more on its first card (a conflicting or altered photo)."""
+        return Acta(self.code, [self.cards[0] + votes] + self.cards[1:], self.null, self.invalid)
+
     def candidate_totals(self) -> dict[str, int]:
         out = {cid: 0 for cid in CANDIDATE_IDS.values()}
         for (_, col), v in zip(CARDS, self.cards):
@@ -87,6 +91,20 @@ def acta_from_row(row: dict[str, str]) -> Acta:
         cards.extend(spread(int(row[col]), k))
         i += k
     return Acta(row["codigo"], cards, int(row["total_nulo"] or 0), int(row["total_invalido"] or 0))
+
+
+QR_CSV = "venezuela-2024/qr_resultados_vzlapi.csv"
+
+
+def qr_csv() -> Path:
+    """The shipped QR decoding CSV under ``ELECTCHECK_DATA_DIR`` (default ``../shared/datasets``); the
+    calling test is skipped, naming the file, when it is absent."""
+    import pytest
+
+    d = Path(os.environ.get("ELECTCHECK_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+    if not (d / QR_CSV).exists():
+        pytest.skip(f"dataset file not available: {QR_CSV} (set ELECTCHECK_DATA_DIR)")
+    return d / QR_CSV
 
 
 def load_actas(csv_path: str | Path, n: int | None = None) -> list[Acta]:

@@ -8,7 +8,6 @@ decode-rate check is marked slow.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tomllib
@@ -28,18 +27,10 @@ from electcheck.sources import acta_images as ai  # noqa: E402
 from electcheck.sources.qr_payload import (  # noqa: E402
     PayloadError, layout_from_dict, parse_payload, venezuela_2024)
 
-QR_CSV = "venezuela-2024/qr_resultados_vzlapi.csv"
 N_CLEAN = 60
 EXAMPLE = ("110601011.04.1.0001!122,1,0,0,4,2,0,0,2,1,0,1,2,1,0,0,0,5,0,2,0,0,0,0,0,0,0,0,1,0,0,0,0,8,22,406,0,1"
            "!0!0")
 
-
-def _qr_csv() -> Path:
-    d = Path(os.environ.get("ELECTCHECK_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
-    p = d / QR_CSV
-    if not p.exists():
-        pytest.skip(f"dataset file not available: {QR_CSV} (set ELECTCHECK_DATA_DIR)")
-    return p
 
 
 # --- the payload ----------------------------------------------------------------------------
@@ -104,16 +95,16 @@ def test_bad_qr_tables_are_refused_in_one_line(qr, words):
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     """60 clean acta photos plus planted faults; returns (folder, clean actas, faults, extra acta)."""
-    actas = synth.load_actas(_qr_csv(), N_CLEAN + 1)
+    actas = synth.load_actas(synth.qr_csv(), N_CLEAN + 1)
     clean, altered = actas[:N_CLEAN], actas[N_CLEAN]
     d = tmp_path_factory.mktemp("actas")
     synth.write_photos(clean, d, seed=17, workers=2)
     a0, a1, a2, a3 = clean[:4]
     bad37 = f"{a3.code}!{','.join(str(v) for v in a3.cards[:37])}!{a3.null}!{a3.invalid}"
     letter_o = f"{a3.code}!{','.join(['1O'] + [str(v) for v in a3.cards[1:]])}!{a3.null}!{a3.invalid}"
-    conflicting = synth.Acta(a2.code, [a2.cards[0] + 7] + a2.cards[1:], a2.null, a2.invalid)
+    conflicting = a2.plus_first_card(7)
     # an acta whose photo disagrees with the published figures (+10 for Maduro's first card)
-    tampered = synth.Acta(altered.code, [altered.cards[0] + 10] + altered.cards[1:], altered.null, altered.invalid)
+    tampered = altered.plus_first_card(10)
     faults = {
         "f_noqr.jpg": ("no-qr", lambda p: synth.acta_photo(a1, p, 901, qr=False)),
         "f_cropped.jpg": ("no-qr", lambda p: synth.acta_photo(a1, p, 902, crop_bottom=0.855, max_angle=3)),
@@ -353,7 +344,7 @@ def test_an_empty_folder_reads_no_photos_with_a_warning(tmp_path):
 
 @pytest.mark.slow
 def test_at_least_99_percent_of_500_distorted_photos_decode(tmp_path):
-    actas = synth.load_actas(_qr_csv(), 500)
+    actas = synth.load_actas(synth.qr_csv(), 500)
     synth.write_photos(actas, tmp_path, seed=5, workers=2)
     r = ai.read_actas(tmp_path, workers=2)
     assert r.images_read == 500

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -30,24 +28,17 @@ from electcheck.report.config import load_config  # noqa: E402
 from conftest import ingest_or_skip  # noqa: E402
 from test_audit import parsed_tags  # noqa: E402
 
-QR_CSV = "venezuela-2024/qr_resultados_vzlapi.csv"
 NOQR = "f_<img src=x onerror=alert(1)>.jpg"
 DUP = "=dup & <copy>.jpg"
 LABEL = "The QR decoding (vzlapi) against our photos"
 
-
-def _qr_csv() -> Path:
-    d = Path(os.environ.get("ELECTCHECK_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
-    if not (d / QR_CSV).exists():
-        pytest.skip(f"dataset file not available: {QR_CSV} (set ELECTCHECK_DATA_DIR)")
-    return d / QR_CSV
 
 
 @pytest.fixture(scope="module")
 def photos(tmp_path_factory):
     """(config, the actas drawn, the conflicting and the altered acta)."""
     ingest_or_skip("venezuela-2024/qr-vzlapi")
-    actas = synth.load_actas(_qr_csv(), 5)
+    actas = synth.load_actas(synth.qr_csv(), 5)
     clean, original = actas[:4], actas[4]
     root = tmp_path_factory.mktemp("audit-actas")
     d = root / "photos"
@@ -56,10 +47,9 @@ def photos(tmp_path_factory):
     a0, a1, a2, _ = clean
     synth.acta_photo(a1, d / NOQR, 901, qr=False)
     synth.acta_photo(a0, d / DUP, 906)
-    conflicting = synth.Acta(a2.code, [a2.cards[0] + 7] + a2.cards[1:], a2.null, a2.invalid)
+    conflicting = a2.plus_first_card(7)
     synth.acta_photo(conflicting, d / "h_conflict.jpg", 907)
-    altered = synth.Acta(original.code, [original.cards[0] + 10] + original.cards[1:], original.null,
-                         original.invalid)
+    altered = original.plus_first_card(10)
     synth.acta_photo(altered, d / "i_altered.jpg", 908)
     (d / "notes.txt").write_text("not a photo")
     cfg = root / "audit.toml"

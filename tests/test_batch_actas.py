@@ -8,7 +8,6 @@ single `electcheck ingest` and `electcheck compare` write for the same folder.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -27,27 +26,20 @@ from electcheck.batch.actas import chunk_size  # noqa: E402
 from electcheck.errors import InputError  # noqa: E402
 from electcheck.sources import acta_images as ai  # noqa: E402
 
-QR_CSV = "venezuela-2024/qr_resultados_vzlapi.csv"
 PROFILE = "venezuela-2024/acta-qr"
 QR_TALLY = "venezuela-2024/qr-vzlapi"
 
 
-def _qr_csv() -> Path:
-    d = Path(os.environ.get("ELECTCHECK_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
-    if not (d / QR_CSV).exists():
-        pytest.skip(f"dataset file not available: {QR_CSV} (set ELECTCHECK_DATA_DIR)")
-    return d / QR_CSV
-
 
 @pytest.fixture(scope="module")
 def photos(tmp_path_factory) -> Path:
-    actas = synth.load_actas(_qr_csv(), 5)
+    actas = synth.load_actas(synth.qr_csv(), 5)
     d = tmp_path_factory.mktemp("batch-actas") / "photos"
     synth.write_photos(actas, d, seed=23, workers=1)
     a0, a1, a2 = actas[:3]
     synth.acta_photo(a1, d / "f_noqr.jpg", 901, qr=False)
     synth.acta_photo(a0, d / "g_dup.jpg", 906)
-    synth.acta_photo(synth.Acta(a2.code, [a2.cards[0] + 7] + a2.cards[1:], a2.null, a2.invalid),
+    synth.acta_photo(a2.plus_first_card(7),
                      d / "h_conflict.jpg", 907)
     (d / "notes.txt").write_text("not a photo")
     return d

@@ -8,8 +8,6 @@ re-hashes the folder the same way, confined like every other input.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -24,21 +22,14 @@ from electcheck.errors import InputError  # noqa: E402
 from electcheck.report import verify  # noqa: E402
 from electcheck.sources import acta_images as ai  # noqa: E402
 
-QR_CSV = "venezuela-2024/qr_resultados_vzlapi.csv"
 
-
-def _qr_csv() -> Path:
-    d = Path(os.environ.get("ELECTCHECK_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
-    if not (d / QR_CSV).exists():
-        pytest.skip(f"dataset file not available: {QR_CSV} (set ELECTCHECK_DATA_DIR)")
-    return d / QR_CSV
 
 
 @pytest.fixture()
 def audited(tmp_path, capsys):
     """(root, photo folder, report folder) of an audit of three synthetic photos in sub/ and one without a QR code."""
     ingest_or_skip("venezuela-2024/qr-vzlapi")
-    actas = synth.load_actas(_qr_csv(), 3)
+    actas = synth.load_actas(synth.qr_csv(), 3)
     photos = tmp_path / "photos"
     synth.write_photos(actas[:2], photos / "sub", seed=31, workers=1)
     synth.acta_photo(actas[2], photos / "c.jpg", 311)
@@ -77,7 +68,7 @@ def test_changing_the_folder_fails_verify_naming_it(audited, capsys, change):
     elif change == "rename":
         photo.rename(photos / "sub" / "00009_Acta.jpg")
     elif change == "add":
-        synth.acta_photo(synth.load_actas(_qr_csv(), 4)[3], photos / "e.jpg", 313)
+        synth.acta_photo(synth.load_actas(synth.qr_csv(), 4)[3], photos / "e.jpg", 313)
     else:
         photo.unlink()
     code, stdout, _ = run_cli(["verify", str(out), "--allow-path", str(root)], capsys)
