@@ -123,18 +123,10 @@ def folder_sha(job: Job) -> str:
         return ""
 
 
-def quarantine_csv(report) -> str:
-    """The CSV ``electcheck ingest --errors FILE`` writes: one row per photo set aside."""
-    from ..cli.common import csv_text
-
-    rows = [[q.file, q.row, q.column, q.value, q.reason, q.hint, q.cells] for q in report.quarantine]
-    return csv_text(["file", "row", "column", "value", "reason", "hint", "cells"], rows)
-
-
 def run_actas(job: Job, out: Path) -> dict[str, Any]:
     """Ingest the job's folder of photos (decoded as Dask tasks), write what ``ingest`` writes; key figures."""
     from ..cli.common import to_json
-    from ..cli.ingest import ingest_summary, write_tally
+    from ..cli.ingest import ingest_summary, quarantine_csv, write_tally
     from ..sources import acta_images as ai
 
     spec = _spec(job)
@@ -169,13 +161,10 @@ def run_actas(job: Job, out: Path) -> dict[str, Any]:
 def compare_photos(official: str, photos) -> dict[str, Any]:
     """What ``electcheck compare OFFICIAL PHOTOS::PROFILE --format json`` gives, for photos already read."""
     from ..cli.common import load_source
+    from ..cli.compare import profile_registered_from
     from ..compare import reconcile
 
     off = load_source(official)
-    reg = None
-    registered_from = None
-    if "registered" not in photos.data.columns:
-        registered_from = photos.meta.notes.get("registered_from")  # the profile's default, as compare does
-    if registered_from and registered_from.lower() != "none":
-        reg = load_source(registered_from)
+    registered_from = profile_registered_from(photos)  # the profile's default, as compare takes it
+    reg = load_source(registered_from) if registered_from and registered_from.lower() != "none" else None
     return reconcile(off, photos, None, registered_from=reg, strata_level=None).to_dict()

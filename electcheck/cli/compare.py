@@ -195,6 +195,14 @@ def render_csv(res, rollup: Optional[str]) -> str:
     return csv_text(header, ([r[h] for h in header] for r in recs))
 
 
+def profile_registered_from(independent) -> str | None:
+    """The source the independent tally's profile names for registered electors, when the tally has none
+    (``notes.registered_from``; "none" means do not borrow)."""
+    if "registered" in independent.data.columns:
+        return None
+    return independent.meta.notes.get("registered_from")
+
+
 @app.command("compare")
 def compare(
     official: str = typer.Argument(..., help="Official results: dataset name, file or .parquet."),
@@ -237,8 +245,8 @@ def compare(
         info(f"loading {independent}", quiet)
         ind = load_source(independent, map_independent, profile_independent)
         reg = None
-        if registered_from is None and "registered" not in ind.data.columns:
-            registered_from = ind.meta.notes.get("registered_from")  # the profile's default
+        if registered_from is None:
+            registered_from = profile_registered_from(ind)
             if registered_from:
                 info(f"{independent} has no registered electors: borrowing them from {registered_from} "
                      "(its profile's default; --registered-from none to disable)", quiet)

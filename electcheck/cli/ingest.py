@@ -104,10 +104,8 @@ def ingest(
                             allow_paths=tuple(allow_path), progress=lambda done, total: bar.update(done, total))
     refuse_overwrite(outputs, [i.path for i in result.tally.meta.inputs])
     if errors is not None:
-        rows = [[q.file, q.row, q.column, q.value, q.reason, q.hint, q.cells] for q in result.report.quarantine]
-        errors.write_text(csv_text(["file", "row", "column", "value", "reason", "hint", "cells"], rows, add_bom),
-                          encoding="utf-8", newline="")
-        info(f"{len(rows)} quarantined rows written to {errors}", quiet)
+        errors.write_text(quarantine_csv(result.report, add_bom), encoding="utf-8", newline="")
+        info(f"{len(result.report.quarantine)} quarantined rows written to {errors}", quiet)
     if out is not None:
         write_tally(result, out, add_bom)
         info(f"tally written to {out}", quiet)
@@ -121,6 +119,12 @@ def ingest(
         emit(markdown_table(["field", "total"], [[k, fmt_int(v)] for k, v in totals.items()]))
     else:
         emit(render_table(result))
+
+
+def quarantine_csv(report, bom: bool = False) -> str:
+    """What ``--errors FILE`` holds: one row per quarantined row (or photo), spreadsheet-safe."""
+    rows = [[q.file, q.row, q.column, q.value, q.reason, q.hint, q.cells] for q in report.quarantine]
+    return csv_text(["file", "row", "column", "value", "reason", "hint", "cells"], rows, bom)
 
 
 def write_tally(result: IngestResult, out: Path, bom: bool = False) -> None:
