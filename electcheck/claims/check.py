@@ -38,8 +38,13 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 #: quantities summed over counting units (a partial set of tally sheets makes them a subset)
 _RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
-_PRONOUN = re.compile(r"\b(he|she|his|her|they|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente|ele|ela|"
-                      r"eles|o\s+presidente|dia|ia|beliau|mereka)\b")
+#: pronouns that take the candidate of the sentence before, by the sentence's language (unfolded text: "él",
+#: not the article "el"). English and Spanish ones apply everywhere, as before; Portuguese and Indonesian
+#: ones only in their language ("dia" is "he" in Indonesian and "day" in Portuguese)
+_PRONOUN_BASE = r"he|she|his|her|they|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente"
+_PRONOUN = {lang: re.compile(r"\b(" + _PRONOUN_BASE + extra + r")\b")
+            for lang, extra in (("en", ""), ("es", ""), ("pt", r"|ele|ela|eles|o\s+presidente"),
+                                ("id", r"|dia|ia|beliau|mereka"))}
 
 
 @dataclass
@@ -115,8 +120,6 @@ class Checker:
         figure is attributed to the authority and none of ``tallies`` is its own (default: ``ingest``)."""
         if isinstance(tallies, Tally):
             tallies = [tallies]
-        self._pairs: dict[int, tuple[str, object]] = {}  # the current sentence's "respectively" pairs
-        self._places_follow = True  # the current sentence writes places after their figures ("98 % in X")
         if not tallies:
             raise ValueError("check needs at least one tally")
         self.tallies = tallies
@@ -169,7 +172,7 @@ class Checker:
             sl = lang or sent.lang
             ms = extract(sent.text, sl, base=sent.start, ftext=f[sent.start:sent.end])
             hits = self.resolver.candidates_in(sent.text, f[sent.start:sent.end], base=sent.start)
-            if not hits and last_hits and _PRONOUN.search(sent.text.lower()):
+            if not hits and last_hits and _PRONOUN.get(sl, _PRONOUN["en"]).search(sent.text.lower()):
                 # "he had some 87 percent": the candidate named last in the previous sentence
                 h = last_hits[-1]
                 hits = [type(h)(h.key, sent.start - 1, sent.start - 1, False)]
@@ -192,13 +195,12 @@ class Checker:
             ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
             _list_percent(ms, f)
             nums = [x for x in ms if x.kind == "number"]
-            self._places_follow = bool(nums) and any(
+            # "… 98 % in X, 97 % in Y": the sentence writes its places after their figures (its last figure
+            # has one after it); "In X, … 92 %, in Y 91 %" writes them before
+            places_follow = bool(nums) and any(
                 r.locative and 0 <= r.start - nums[-1].end <= 30 and not re.search(r"\d", f[nums[-1].end:r.start])
                 for r in regions)
-            self._pairs = respectively_pairs(
-                f, sent.start, sent.end, sl, [x for x in ms if x.kind == "number"], hits, regions,
-                [(y.group(0), x.start, x.end) for x in ms if x.kind == "year"
-                 and (y := re.search(r"(?:19|20)\d\d", x.text))])
+            pairs = respectively_pairs(f, sent.start, sent.end, sl, ms, hits, regions)
             prev: dict[str, tuple[Resolution, Mention]] = {}
             bound: set[int] = set()
             pb = partial_basis(fs) if any(m.kind == "number" for m in ms) else None
@@ -271,13 +273,14 @@ class Checker:
                                  r"(?:de\s+|of\s+)?)?(?:19|20)\d\d\b", f[m.end:m.end + 40]):
                     m.extra["compared"] = True
                 other_year = self._other_year(m, ms, f)
-                paired = self._pairs.get(m.start)
+                paired = pairs.get(m.start)
                 if paired and paired[0] == "year":  # "En 2004 y 2000, … 71,31% y 52,9%, respectivamente"
                     other_year = paired[1] if paired[1] != self.election_year else None
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
                                                    f"{self.election_year}"])
-                claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res, att, uscope))
+                claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res, att, uscope,
+                                          pairs.get(m.start), places_follow))
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
@@ -300,7 +303,10 @@ class Checker:
         return out
 
     def _claim(self, text, f, sent, lang, m: Mention, res: Resolution, hits, regions, bound, prev_res,
-               att: Attribution | None = None, uscope: str | None = None) -> Claim:
+               att: Attribution | None = None, uscope: str | None = None,
+               paired: tuple[str, object] | None = None, places_follow: bool = True) -> Claim:
+        """``paired``: the place, candidate or year a "respectively" list gives the number;
+        ``places_follow``: the sentence writes its places after their figures."""
         att = att or Attribution()
         hedge, phrase = find_hedge(f[sent.start:m.start])
         if hedge == "none":
@@ -321,7 +327,6 @@ class Checker:
         if q in ("votes", "share", "margin_votes", "margin_points", "ratio", "regions_won") or uscope == "won_by":
             cid, rule = bind_candidate(m, hits, f, sent.start, sent.end, bound,
                                        q if q != "regions_won" else "votes")
-            paired = self._pairs.get(m.start)
             if paired and paired[0] == "candidate":
                 cid, rule = paired[1], "paired in order by 'respectively'"
             if cid and cid.startswith("~"):
@@ -370,7 +375,7 @@ class Checker:
                            and not re.search(r"\d", f[m.end:r.start])
                            # "In Crimea, Putin got 92%, in Chechnya over 91%, and in Dagestan 90%": places written
                            # before their figures (the last figure has none after it) are not the previous one's
-                           and self._places_follow]
+                           and places_follow]
             if right_after:
                 before = right_after[:1]
             # "Lugansk (94,12 %), Jabarovsk (80,06 %)", "Moscow: 70 %": a list of places, each with its figure
@@ -388,7 +393,6 @@ class Checker:
             pick = (subs[-1] if subs else (loc[-1] if loc and before else (before[-1] if before else
                                                                            (pool[0] if pool else None))))
             region = pick.key if pick is not None else None
-            paired = self._pairs.get(m.start)
             if paired and paired[0] == "region":
                 region = paired[1]
                 why.append("place paired in order by 'respectively'")

@@ -28,14 +28,14 @@ class _Year:
     end: int
 
 
-def respectively_pairs(f: str, sent_start: int, sent_end: int, lang: str, numbers, hits, regions, years=()
+def respectively_pairs(f: str, sent_start: int, sent_end: int, lang: str, mentions, hits, regions
                        ) -> dict[int, tuple[str, object]]:
     """{number start: ("region" | "candidate" | "year", key)} for the figures a "respectively" cue pairs
     ("En 2004 y 2000, Putin ganó con un 71,31% y un 52,9%, respectivamente": years too)."""
     cue = vocab.phrase_pattern("scope", "respectively", lang).search(f, sent_start, sent_end)
     if cue is None:
         return {}
-    nums = [m for m in numbers if m.end <= cue.start()]
+    nums = [m for m in mentions if m.kind == "number" and m.end <= cue.start()]
     if len(nums) < 2:
         return {}
     group = [nums[-1]]
@@ -55,7 +55,8 @@ def respectively_pairs(f: str, sent_start: int, sent_end: int, lang: str, number
                 keys.append(h.key)
         return keys
 
-    dated = [_Year(y, s, e) for y, s, e in years]
+    dated = [_Year(y.group(0), m.start, m.end) for m in mentions
+             if m.kind == "year" and (y := re.search(r"(?:19|20)\d\d", m.text))]
     for kind, items in (("region", regions), ("candidate", hits), ("year", dated)):
         keys = named(items)
         if len(keys) == len(group):
