@@ -48,12 +48,17 @@ def rows_of(split: str):
         return list(csv.DictReader(f))
 
 
-def find_claim(row, claims):
-    """The checker's claim for the row's number: overlapping span first, then text containment."""
+def find_claim(row, claims, offset: int = 0):
+    """The checker's claim for the row's number: overlapping span first, then text containment.
+
+    ``offset`` is where the row's sentence starts in the checked text (after its article context);
+    claims in the context are never the row's."""
     text, num = row["text"], row["number"]
+    claims = [c for c in claims if c.end > offset]
     start = text.find(num)
-    end = start + len(num)
-    if start >= 0:
+    end = offset + start + len(num)
+    start += offset
+    if start >= offset:
         for c in claims:
             if c.start < end and start < c.end:
                 return c
@@ -63,17 +68,39 @@ def find_claim(row, claims):
     return None
 
 
-def evaluate(rows, load):
+def contexts_of(split: str) -> dict[str, str]:
+    """Each row's article context (the text before its sentence), by id: the split's ``context``
+    column, else ``contextN.csv`` beside it (gathered after the split; empty where not found)."""
+    n = split.removeprefix("sealed") or "1"
+    path = REAL / f"context{n}.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["id"]: r["context"] for r in csv.DictReader(f) if r.get("found") in ("yes", "partial")}
+
+
+def with_context(row, contexts: dict[str, str]) -> tuple[str, int]:
+    """The text the checker reads for a row (its context, a paragraph break, the sentence) and where
+    the sentence starts in it."""
+    ctx = (row.get("context") or contexts.get(row["id"], "")).strip()
+    if not ctx:
+        return row["text"], 0
+    return ctx + "\n\n" + row["text"], len(ctx) + 2
+
+
+def evaluate(rows, load, contexts=None):
     from electcheck.claims import check_text
 
+    contexts = contexts or {}
     out = []
     for r in rows:
         tallies = [load(n.strip()) for n in r["against"].split(";") if n.strip()]
         if not tallies:  # a number about nothing in any dataset (quantity other): nothing to check it against
             continue
         try:
-            result = check_text(r["text"], tallies, r["lang"])
-            c = find_claim(r, result.claims)
+            text, offset = with_context(r, contexts)
+            result = check_text(text, tallies, r["lang"])
+            c = find_claim(r, result.claims, offset)
             err = ""
         except Exception as e:  # a crash on one row is a wrong row, not a failed benchmark
             c, err = None, f"{type(e).__name__}: {e}"
@@ -114,9 +141,11 @@ SEALED = {"sealed9"}
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7", "sealed8", "sealed9"), required=True)
+    ap.add_argument("--split", choices=("dev", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7", "sealed8", "sealed9", "sealed10"), required=True)
     ap.add_argument("--show-mismatches", action="store_true", help="list wrong rows (dev split only)")
     ap.add_argument("--json", action="store_true", help="emit the figures as JSON")
+    ap.add_argument("--no-context", action="store_true",
+                    help="check each sentence alone, without the article text before it")
     a = ap.parse_args(argv)
     if a.show_mismatches and a.split in SEALED:
         print("refused: --show-mismatches is not available for the sealed split (aggregate figures only)",
@@ -128,16 +157,21 @@ def main(argv=None) -> int:
     load = lru_cache(maxsize=None)(lambda name: ingest(name).tally)
     t0 = time.perf_counter()
     rows = rows_of(a.split)
-    results = evaluate(rows, load)
+    contexts = {} if a.no_context else contexts_of(a.split)
+    if a.no_context:
+        rows = [{**r, "context": ""} for r in rows]
+    results = evaluate(rows, load, contexts)
     unscored = len(rows) - len(results)
     fig = figures(results, a.split)
     fig["seconds"] = round(time.perf_counter() - t0, 1)
+    fig["with_context"] = sum(bool(with_context(r, contexts)[1]) for r in rows)
     if a.json:
         print(json.dumps(fig, indent=2, ensure_ascii=False))
     else:
         print(f"split {a.split}: {fig['correct']}/{fig['rows']} = {fig['accuracy']:.1%} verdicts right; "
               f"no claim found for {fig['not_found']} rows; {fig['errors']} rows raised ({fig['seconds']} s)"
-              + (f"; {unscored} rows name no dataset and are not scored" if unscored else ""))
+              + (f"; {unscored} rows name no dataset and are not scored" if unscored else "")
+              + f"; {fig['with_context']} rows read after their article context")
         print()
         print(table("language", fig["per_language"]))
         print()

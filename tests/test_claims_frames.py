@@ -185,6 +185,26 @@ def test_users_own_file_with_a_mapping(tmp_path):
     assert got == [("A", None, "supported"), ("B", "South", "supported")]
 
 
+def test_users_own_file_declares_its_roles(tmp_path):
+    """A role ("the incumbent") names a candidate only where the file's mapping says who holds it."""
+    from electcheck.cli import app
+
+    (tmp_path / "r.csv").write_text(CSV, encoding="utf-8")
+
+    def verdicts(mapping):
+        (tmp_path / "m.toml").write_text(mapping, encoding="utf-8")
+        res = CliRunner().invoke(app, ["check", "The incumbent won 56.7% of the vote.", "--against",
+                                       str(tmp_path / "r.csv"), "--map", str(tmp_path / "m.toml"),
+                                       "--format", "json", "-q"])
+        assert res.exit_code == 0, res.output
+        return [(c["subject"]["candidate"], c["verdict"]) for c in json.loads(res.stdout)["claims"]]
+
+    assert verdicts(MAPPING) == [(None, "unverifiable")]
+    assert verdicts(MAPPING + '\n[notes]\nroles = { incumbent = "A", opposition = "B" }\n') == [("A", "supported")]
+    # a holder that is not a candidate of the file is ignored, not an error
+    assert verdicts(MAPPING + '\n[notes]\nroles = { incumbent = "Z" }\n') == [(None, "unverifiable")]
+
+
 def test_cli_lang_and_markdown_escaping(load):
     from electcheck.cli import app
 
