@@ -1,7 +1,7 @@
 """Verdict accuracy of ``electcheck.claims`` on the real-sentence corpus (tests/claims/real).
 
     python benchmarks/claims_accuracy.py --split dev [--show-mismatches] [--json]
-    python benchmarks/claims_accuracy.py --split sealed9 [--json]     # aggregate figures only
+    python benchmarks/claims_accuracy.py --split sealed10 [--json] [--no-context]   # aggregate figures only
 
 Splits: ``dev`` (tuned on), ``sealed`` (sealed split 1: retired after its first run on
 2026-12-07, recorded in docs/claims.md — now tuning data), ``sealed2`` (sealed split 2:
@@ -12,8 +12,9 @@ docs/claims.md — now tuning data), ``sealed5`` (sealed split 5: retired after 
 2026-12-07, recorded in docs/claims.md — now tuning data), ``sealed6`` (sealed split 6: retired after its
 first run on 2026-12-07, recorded in docs/claims.md — now tuning data), ``sealed7`` (sealed split 7:
 retired after its first run on 2026-12-07 — now tuning data), ``sealed8`` (sealed split 8: retired after
-its first run on 2026-12-07 — now tuning data), ``sealed9`` (the current sealed split: aggregate figures
-only, run once per release).
+its first run on 2026-12-07 — now tuning data), ``sealed9`` (retired after its first run on 2026-12-07 —
+now tuning data), ``sealed10`` (the current sealed split, each row with its article context: aggregate
+figures only, run once per release).
 
 Each row's sentence is checked with ``check_text(text, tallies, lang)`` against
 the row's ``against`` datasets (first = reference); the row's claim is the one
@@ -136,7 +137,7 @@ def table(title: str, d: dict) -> str:
 
 
 #: splits never tuned on: aggregate figures only
-SEALED = {"sealed9"}
+SEALED = {"sealed10"}
 
 
 def main(argv=None) -> int:

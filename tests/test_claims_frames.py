@@ -61,7 +61,8 @@ def _one(text, tally, **kw):
 def test_estimates_polls_counterfactuals_forecasts_are_unverifiable(text):
     c = _one(text, v2_like())
     assert c.verdict == "unverifiable", c.explanation
-    assert "Read as:" in c.explanation
+    # the explanation is in the sentence's language, and ends with how the frame was read
+    assert {"en": "Read as:", "id": "Dibaca sebagai:", "pt": "Lido como:"}[c.lang] in c.explanation
 
 
 def test_authority_figure_checked_against_its_own_bulletin():

@@ -13,7 +13,7 @@ from typing import Any
 from ..model import Finding, Tally
 from .attribution import Attribution, attribution, authority_for, clause, own_actor
 from .evidence import evidence
-from .explain import QUANTITY, UNVERIFIABLE_REASON, explain, plain
+from .explain import QUANTITY, UNVERIFIABLE_REASON, authority_note, explain, lang_of, readings_note
 from .facts import QUANTITIES, Facts, Value
 from .frame import Frame
 from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
@@ -320,7 +320,7 @@ class Checker:
             why_compared = ""
         if m.readings and m.readings[0].high is not None:
             hedge, phrase = "between", ""
-        xl = lang if lang in ("en", "es") else "en"  # explanations: English for pt and id (docs/claims.md)
+        xl = lang_of(lang)  # the explanation's language: the sentence's (vocab/explain.toml), else English
         q = res.quantity
         cid = None
         why = list(res.why) + ([why_compared] if why_compared else [])
@@ -426,31 +426,20 @@ class Checker:
             ref_is_own = self.facts[0] in own
             if own and not ref_is_own:
                 facts_sets = [[fx] for fx in own]
-                auth_note = (f" Checked against {att.who}'s own published figures ({how})." if xl == "en" else
-                             f" Se contrasta con las cifras publicadas por {att.who.replace('the ', 'el ')} ({how}).")
+                auth_note = authority_note("own", xl, att.who, how)
             elif not own:
-                auth_note = (f" The finding is about {att.who}'s figure, checked against {self.tallies[0].meta.source}"
-                             f", not against {att.who}'s own publication." if xl == "en" else
-                             f" El resultado se refiere a la cifra de {att.who.replace('the ', 'el ')}, contrastada "
-                             f"con {self.tallies[0].meta.source}.")
+                auth_note = authority_note("about", xl, att.who, source=self.tallies[0].meta.source)
         best = self._best(m, q, cid, region, res, percent, unsigned, facts_sets, att, uscope, hedge)
         if best[0].verdict == "unverifiable" and att.checkable and facts_sets != [self.facts] \
                 and best[3] in ("no-data", ""):
             # the authority's own bulletins cannot determine it (the number of units of a one-row
             # bulletin): check against the reference, and say so
             best = self._best(m, q, cid, region, res, percent, unsigned, [self.facts], att, uscope, hedge)
-            auth_note = (f" {att.who}'s published figures cannot determine it; checked against "
-                         f"{self.tallies[0].meta.source}." if xl == "en" else
-                         f" Las cifras publicadas por {att.who.replace('the ', 'el ')} no lo determinan; se "
-                         f"contrasta con {self.tallies[0].meta.source}.")
+            auth_note = authority_note("cannot", xl, att.who, source=self.tallies[0].meta.source)
         d, reading, iv, reason, used = best
         note = ""
         if len(m.readings) > 1:
-            note = (f"“{m.text}” can be read two ways ({' or '.join(plain(r.value) for r in m.readings)}); "
-                    f"the reading with {reading.how} ({plain(reading.value)}) was used."
-                    if xl == "en" else
-                    f"«{m.text}» admite dos lecturas ({' o '.join(plain(r.value, 'es') for r in m.readings)}); "
-                    f"se usó la lectura con {reading.how.replace('as decimal mark', 'como separador decimal').replace('as thousands separator', 'como separador de miles')} ({plain(reading.value, 'es')}).")
+            note = readings_note(xl, m.text, [r.value for r in m.readings], reading.how, reading.value)
         if d.verdict == "unverifiable":
             key = {"money": "money", "other": "other", "none": "none"}.get(q, reason or "no-data")
             if reason in ("not-a-count", "subset"):

@@ -1,58 +1,110 @@
-"""One-paragraph plain-language explanations, in English or Spanish (the claim's language)."""
+"""One-paragraph plain-language explanations in the claim's language (English, Spanish, Portuguese, Indonesian).
+
+Every word and sentence lives in ``vocab/explain.toml`` (one table per language, the same keys in each);
+this module only picks the template and fills it with ``str.format`` and named placeholders. Numbers
+are written the language's way: ``en`` 1,234,567.5 and 51.20%; ``es`` 1.234.567,5 and 51,20 %; ``pt``
+1.234.567,5 and 51,20%; ``id`` 1.234.567,5 and 51,20 persen (see the file's header). Any other
+language code reads English.
+
+``QUANTITY``, ``VERDICT_NAME``, ``UNVERIFIABLE_REASON`` and ``BASIS`` are {lang: {key: text}}; indexing
+them with a language they lack gives English. ``authority_note`` and ``readings_note`` write the notes
+appended to an explanation when a figure is attributed to the electoral authority or its digits can
+be read two ways.
+"""
 
 from __future__ import annotations
 
 import math
+import string
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
 
 from .facts import Value
 from .hedges import Interval
 
-BASIS = {
-    "en": {
-        "valid": "share of valid votes", "ballots": "share of all ballots cast",
-        "two-candidate": "share of the votes of the two candidates only", "registered": "share of registered electors",
-        "count": "count", "ballots/registered": "ballots cast / registered electors",
-        "issued/registered": "ballots issued / registered electors",
-        "valid/registered": "valid votes / registered electors",
-        "ballots/registry": "ballots cast / the whole electoral registry", "registry": "the electoral registry total",
-        "lower-bound": "a lower bound (electors are missing for some units)",
-        "units": "share of counting units", "electors": "share of registered electors covered",
-        "ballots/registered-transmitted": "ballots cast / electors of the transmitted actas only",
-        "stated": "the figure as stated by the source",
-    },
-    "es": {
-        "valid": "porcentaje de los votos válidos", "ballots": "porcentaje de todos los votos emitidos",
-        "two-candidate": "porcentaje solo entre los dos candidatos", "registered": "porcentaje de los electores inscritos",
-        "count": "conteo", "ballots/registered": "votos emitidos / electores inscritos",
-        "issued/registered": "papeletas entregadas / electores inscritos",
-        "valid/registered": "votos válidos / electores inscritos",
-        "ballots/registry": "votos emitidos / todo el registro electoral", "registry": "el total del registro electoral",
-        "lower-bound": "una cota inferior (faltan electores de algunas unidades)",
-        "units": "porcentaje de las unidades de conteo", "electors": "porcentaje de electores cubiertos",
-        "ballots/registered-transmitted": "votos emitidos / electores de las actas transmitidas solamente",
-        "stated": "la cifra tal como la declara la fuente",
-    },
-}
-QUANTITY = {
-    "en": {"votes": "votes", "share": "vote share", "margin_votes": "margin in votes",
-           "margin_points": "margin in percentage points", "turnout": "turnout", "registered": "registered electors",
-           "ballots": "votes cast", "valid": "valid votes", "invalid": "invalid votes", "units": "counting units",
-           "coverage": "coverage", "ratio": "ratio", "money": "money", "other": "other", "none": "unknown",
-           "regions_won": "regions won", "regions": "number of regions"},
-    "es": {"votes": "votos", "share": "porcentaje de votos", "margin_votes": "diferencia en votos",
-           "margin_points": "diferencia en puntos porcentuales", "turnout": "participación",
-           "registered": "electores inscritos", "ballots": "votos emitidos", "valid": "votos válidos",
-           "invalid": "votos nulos", "units": "unidades de conteo", "coverage": "cobertura", "ratio": "razón",
-           "money": "dinero", "other": "otro", "none": "desconocida",
-           "regions_won": "regiones ganadas", "regions": "número de regiones"},
-}
-VERDICT_NAME = {
-    "en": {"supported": "Supported", "misleading": "Misleading", "contradicted": "Contradicted",
-           "unverifiable": "Unverifiable"},
-    "es": {"supported": "Respaldado", "misleading": "Engañoso", "contradicted": "Contradicho",
-           "unverifiable": "No verificable"},
-}
+EXPLAIN_FILE = Path(__file__).parent / "vocab" / "explain.toml"
+#: the keyed tables every language has (with every key English has)
+TABLES = ("number", "verdict", "quantity", "basis", "reason", "rounding", "template")
+#: the tables whose strings are str.format templates
+TEMPLATE_TABLES = ("number", "reason", "template")
+AUTHORITY_KINDS = ("own", "about", "cannot")
+
+
+def placeholders(template: str) -> set[str]:
+    """The named placeholders of a template; ValueError for anything but a plain ``{name}``."""
+    out = set()
+    for _, field, spec, conv in string.Formatter().parse(template):
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conv:
+            raise ValueError(f"template {template!r}: only plain named placeholders are allowed, not {{{field}}}")
+        out.add(field)
+    return out
+
+
+@lru_cache(maxsize=None)
+def data() -> dict[str, Any]:
+    """``vocab/explain.toml`` as written, its templates checked."""
+    with open(EXPLAIN_FILE, "rb") as f:
+        doc = tomllib.load(f)
+    if "en" not in doc:
+        raise ValueError(f"{EXPLAIN_FILE}: no English table")
+    for lang, tables in doc.items():
+        for t in TEMPLATE_TABLES:
+            for v in tables.get(t, {}).values():
+                placeholders(v)
+        for t in ("who", "how"):
+            if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
+                       for p in tables.get(t, [])):
+                raise ValueError(f"{EXPLAIN_FILE}: [{lang}] {t} must be a list of [old, new] pairs")
+    return doc
+
+
+#: the languages explanations are written in
+LANGS: tuple[str, ...] = tuple(data())
+
+
+class ByLang(dict):
+    """{lang: {key: text}}; a language not in it reads English."""
+
+    def __missing__(self, lang):
+        return self["en"]
+
+
+def _table(name: str) -> ByLang:
+    d = data()
+    en = d["en"].get(name, {})
+    # a key missing from a language reads English (the tests insist none is missing)
+    return ByLang({lang: {**en, **d[lang].get(name, {})} for lang in d})
+
+
+NUMBER = _table("number")
+VERDICT_NAME = _table("verdict")
+QUANTITY = _table("quantity")
+BASIS = _table("basis")
+UNVERIFIABLE_REASON = _table("reason")
+ROUNDING = _table("rounding")
+TEMPLATE = _table("template")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
+
+
+def lang_of(lang: str | None) -> str:
+    """``lang`` when explanations are written in it, else ``"en"``."""
+    return lang if lang in LANGS else "en"
+
+
+def _replace(s: str, pairs: Iterable[list[str]]) -> str:
+    for old, new in pairs:
+        s = s.replace(old, new)
+    return s
+
+
+def _marks(s: str, lang: str) -> str:
+    """A number written with ',' thousands and '.' decimal, in ``lang``'s marks."""
+    n = NUMBER[lang]
+    return s.translate({ord(","): n["thousands"], ord("."): n["decimal"]})
 
 
 def plain(v: float, lang: str = "en") -> str:
@@ -61,105 +113,87 @@ def plain(v: float, lang: str = "en") -> str:
 
 
 def basis_name(basis: str, lang: str, source: str = "") -> str:
+    lang = lang_of(lang)
     if basis.startswith("snapshot:"):
-        src = basis.split(":", 1)[1]
-        return ("another snapshot of the data" if lang == "en" else "otra versión de los datos") + f" ({src})"
+        return TEMPLATE[lang]["snapshot"].format(source=basis.split(":", 1)[1])
     return BASIS[lang].get(basis, basis)
 
 
 def fmt_value(v: float, quantity: str, lang: str, percent: bool | None = None) -> str:
     if v is None or (isinstance(v, float) and math.isinf(v)):
         return "∞" if v and v > 0 else "−∞"
+    lang = lang_of(lang)
     pct = quantity in _PERCENT_Q if percent is None else percent
     if pct:
-        s = f"{v:.2f}"
-        s = s.replace(".", ",") if lang == "es" else s
-        if quantity == "margin_points":
-            return s + (" puntos" if lang == "es" else " points")
-        return s + (" %" if lang == "es" else "%")
+        s = _marks(f"{v:.2f}", lang)
+        return NUMBER[lang]["points" if quantity == "margin_points" else "percent"].format(number=s)
     if quantity == "ratio":
-        s = f"{v:.2f}"
-        return s.replace(".", ",") if lang == "es" else s
+        return _marks(f"{v:.2f}", lang)
     if abs(v - round(v)) < 1e-9:
         s = f"{int(round(v)):,}"
     else:
         s = f"{v:,.4f}".rstrip("0").rstrip(".")
-    if lang == "es":
-        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return s
+    return _marks(s, lang)
 
 
 def fmt_interval(iv: Interval, quantity: str, lang: str, percent: bool) -> str:
+    lang = lang_of(lang)
     f = lambda x: fmt_value(x, quantity, lang, percent)  # noqa: E731
     lo = "−∞" if math.isinf(iv.low) else f(iv.low)
     hi = "∞" if math.isinf(iv.high) else f(iv.high)
-    return f"{'[' if iv.low_closed else '('}{lo}, {hi}{']' if iv.high_closed else ')'}"
+    return f"{'[' if iv.low_closed else '('}{lo}{NUMBER[lang]['interval_sep']}{hi}{']' if iv.high_closed else ')'}"
 
 
 def explain(verdict: str, *, lang: str, text: str, quantity: str, hedge: str, iv: Interval, percent: bool,
             standard: Value | None, matched: Value | None, alternatives, reason: str = "",
             rounding: str | None = None, reading_note: str = "", subject: str = "", hedge_text: str = "") -> str:
-    E = lang == "en"
+    lang = lang_of(lang)
+    T = TEMPLATE[lang]
     q = QUANTITY[lang].get(quantity, quantity)
     allowed = fmt_interval(iv, quantity, lang, percent)
     ht = hedge_text or hedge
-    h = "" if hedge == "none" else (f" (hedge “{ht}”{'' if ht == hedge else f', read as “{hedge}”'})" if E
-                                     else f" (con «{ht}»)")
+    h = "" if hedge == "none" else T["hedge" if ht == hedge else "hedge_read_as"].format(hedge_text=ht, hedge=hedge)
     # a region alone ("(DKI JAKARTA)") qualifies the quantity; a candidate is what it is for
-    subj = "" if not subject else f" {subject}" if subject.startswith("(") else (
-        f" for {subject}" if E else f" de {subject}")
+    subj = "" if not subject else f" {subject}" if subject.startswith("(") else T["subject"].format(subject=subject)
     note = f" {reading_note}" if reading_note else ""
     if verdict == "unverifiable":
-        if E:
-            return f"“{text}” is not checked against the results: {reason}.{note}"
-        return f"«{text}» no se contrasta con los resultados: {reason}.{note}"
-    sv = fmt_value(standard.value, quantity, lang, percent)
-    sb = basis_name(standard.basis, lang)
-    src = standard.source
+        return T["unverifiable"].format(text=text, reason=reason, note=note)
+    common = dict(text=text, quantity=q, subject=subj, hedge=h, allowed=allowed, note=note,
+                  source=standard.source, value=fmt_value(standard.value, quantity, lang, percent),
+                  basis=basis_name(standard.basis, lang), formula=standard.formula)
     if verdict == "supported":
-        how = ""
-        if rounding:
-            how = ((" The figure is " + rounding + ".") if E else
-                   (" La cifra está " + ("redondeada" if rounding == "rounded" else "truncada") + "."))
-        if E:
-            return (f"The data ({src}) give {q}{subj} = {sv} ({sb}: {standard.formula}). “{text}”{h} allows "
-                    f"{allowed}, which contains it, so the claim is supported.{how}{note}")
-        return (f"Los datos ({src}) dan {q}{subj} = {sv} ({sb}: {standard.formula}). «{text}»{h} admite "
-                f"{allowed}, que lo contiene: la afirmación está respaldada.{how}{note}")
+        how = T["rounding"].format(rounding=ROUNDING[lang].get(rounding, rounding)) if rounding else ""
+        return T["supported"].format(**common, rounding=how)
     if verdict == "misleading":
-        mv = fmt_value(matched.value, quantity, lang, percent)
-        mb = basis_name(matched.basis, lang)
-        if E:
-            return (f"On the standard basis ({sb}) the data ({src}) give {q}{subj} = {sv}, outside the {allowed} "
-                    f"that “{text}”{h} allows. The figure holds only on a different basis: {mb}, {mv} "
-                    f"({matched.formula}). The claim is misleading.{note}")
-        return (f"Sobre la base estándar ({sb}) los datos ({src}) dan {q}{subj} = {sv}, fuera del intervalo "
-                f"{allowed} que admite «{text}»{h}. La cifra solo se cumple con otra base: {mb}, {mv} "
-                f"({matched.formula}). La afirmación es engañosa.{note}")
-    tried = ", ".join(f"{basis_name(a.basis, lang)} {fmt_value(a.value, quantity, lang, percent)}"
-                      for a in alternatives)
-    if E:
-        alt = f" No alternative basis brings it inside ({tried})." if tried else ""
-        return (f"The data ({src}) give {q}{subj} = {sv} ({sb}: {standard.formula}), outside the {allowed} "
-                f"that “{text}”{h} allows.{alt} The claim is contradicted.{note}")
-    alt = f" Ninguna base alternativa lo hace coincidir ({tried})." if tried else ""
-    return (f"Los datos ({src}) dan {q}{subj} = {sv} ({sb}: {standard.formula}), fuera del intervalo {allowed} "
-            f"que admite «{text}»{h}.{alt} La afirmación queda contradicha.{note}")
+        return T["misleading"].format(**common, matched_basis=basis_name(matched.basis, lang),
+                                      matched_value=fmt_value(matched.value, quantity, lang, percent),
+                                      matched_formula=matched.formula)
+    tried = T["tried_sep"].join(T["tried_item"].format(basis=basis_name(a.basis, lang),
+                                                       value=fmt_value(a.value, quantity, lang, percent))
+                                for a in alternatives)
+    alt = T["alternatives"].format(tried=tried) if tried else ""
+    return T["contradicted"].format(**common, alternatives=alt)
 
 
-UNVERIFIABLE_REASON = {
-    "en": {"money": "it is a sum of money, which is not in election results",
-           "other": "it counts something that is not in the election results ({why})",
-           "none": "the text does not say what the number counts",
-           "no-subject": "no candidate in the data is named with it",
-           "no-data": "the data given cannot determine this quantity ({quantity})",
-           "not-a-count": "it is {what}, not a count, so it is never checked against results",
-           "subset": "it counts a subset of units the data does not compute ({why})"},
-    "es": {"money": "es una cantidad de dinero, que no figura en los resultados",
-           "other": "cuenta algo que no figura en los resultados electorales ({why})",
-           "none": "el texto no dice qué cuenta la cifra",
-           "no-subject": "no se nombra con ella a ningún candidato de los datos",
-           "no-data": "los datos dados no permiten determinar esta cantidad ({quantity})",
-           "not-a-count": "es {what}, no un conteo, y nunca se contrasta con resultados",
-           "subset": "cuenta un subconjunto de unidades que los datos no calculan ({why})"},
-}
+def authority_note(kind: str, lang: str, who: str, how: str = "", source: str = "") -> str:
+    """The note on a figure attributed to the electoral authority ``who`` ("the CNE"), with a leading space.
+
+    ``own``: checked against the authority's own published figures (found ``how``); ``about``: no such
+    figures, checked against the reference ``source``; ``cannot``: its figures cannot determine the
+    number, checked against ``source``.
+    """
+    if kind not in AUTHORITY_KINDS:
+        raise ValueError(f"authority note kind {kind!r}: one of {', '.join(AUTHORITY_KINDS)}")
+    lang = lang_of(lang)
+    d = data()[lang]
+    return TEMPLATE[lang][f"authority_{kind}"].format(who=_replace(who or "", d.get("who", [])),
+                                                      how=_replace(how or "", d.get("how", [])), source=source)
+
+
+def readings_note(lang: str, text: str, values: Iterable[float], how: str, value: float) -> str:
+    """The note on a number whose digits read two ways (``values``); the one used is ``value``, read ``how``
+    ("'.' as decimal mark")."""
+    lang = lang_of(lang)
+    T = TEMPLATE[lang]
+    return T["readings"].format(text=text, values=T["readings_sep"].join(plain(v, lang) for v in values),
+                                how=_replace(how or "", data()[lang].get("how", [])), value=plain(value, lang))

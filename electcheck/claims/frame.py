@@ -47,7 +47,10 @@ class Frame:
             parts.append(w["national"])
         a = self.attribution
         if a.kind in ("authority", "party"):
-            parts.append(w[a.kind].format(who=a.who or a.cue))
+            who = a.who or a.cue
+            if lang != "en" and who.startswith("the "):  # "the CNE" is English: "el CNE", "CNE"
+                who = ("el " if lang == "es" else "") + who[4:]
+            parts.append(w[a.kind].format(who=who))
         elif a.kind in ("exit_poll", "estimate", "poll"):
             parts.append(w[a.kind])
         else:
