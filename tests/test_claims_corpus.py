@@ -50,7 +50,8 @@ LABELS = _read("labels.csv")
 CORPORA = {"corpus-1": (SENTENCES, LABELS, 300, 60),
            "sealed2": (_read("sentences2.csv"), _read("labels2.csv"), 200, 50),
            "sealed3": (_read("sentences3.csv"), _read("labels3.csv"), 200, 50),
-           "sealed4": (_read("sentences4.csv"), _read("labels4.csv"), 200, 45)}
+           "sealed4": (_read("sentences4.csv"), _read("labels4.csv"), 200, 45),
+           **{f"sealed{n}": (_read(f"sentences{n}.csv"), _read(f"labels{n}.csv"), 250, 40) for n in range(5, 11)}}
 corpora = pytest.mark.parametrize("name", list(CORPORA))
 
 
@@ -74,7 +75,7 @@ def test_ids_unique_and_sizes(name):
 
 def test_sealed_splits_share_no_article_with_earlier_sets():
     seen = {r["url"] for r in SENTENCES}
-    for name in ("sealed2", "sealed3", "sealed4"):
+    for name in [f"sealed{n}" for n in range(2, 11)]:
         urls = {r["url"] for r in CORPORA[name][0]}
         assert not seen & urls, name
         seen |= urls
@@ -93,15 +94,19 @@ def test_annotation_fields_are_from_the_schema(name):
         float(r["value"]), float(r["precision"])
         if r["hedge"] == "range":
             assert float(r["value_high"]) > float(r["value"]), r["id"]
-        # a number about nothing in the data (quantity other/money) may name no dataset
-        assert r["against"].split(";")[0] or r["quantity"] in ("other", "money"), r["id"]
+        # a number about nothing in the data (quantity other/money, or another election the project has
+        # no data for) may name no dataset
+        assert r["against"].split(";")[0] or r["quantity"] in ("other", "money") or r["other_election"] == "1", \
+            r["id"]
 
 
 @corpora
 def test_non_election_numbers_are_at_most_a_fifth(name):
     rows = CORPORA[name][0]
     n = sum(1 for r in rows if r["quantity"] in ("money", "other") or r["other_election"] == "1")
-    assert n <= 0.2 * len(rows)
+    # the first corpora held them to a fifth; from sealed split 5 on, whole articles were taken (every number
+    # of an article, so more of them are about something else) and up to 30 % are kept, unscored
+    assert n <= (0.2 if name in ("corpus-1", "sealed2", "sealed3", "sealed4") else 0.3) * len(rows)
 
 
 @corpora
@@ -111,6 +116,24 @@ def test_labels_match_sentences(name):
     for s, lab in zip(rows, labels):
         assert {k: lab[k] for k in s} == s, s["id"]
         assert lab["expected_verdict"] in VERDICTS
+
+
+@pytest.mark.parametrize("n", [5, 6, 7, 8, 10])
+def test_article_contexts_belong_to_their_rows(n):
+    """Each row's article context (a column of sentences10, a file beside splits 5-8) is text before the
+    sentence: never the sentence itself, at most ~1,300 characters, empty when the page was not found."""
+    rows = CORPORA[f"sealed{n}"][0]
+    if n == 10:
+        ctx = [(r["id"], r["url"], "yes", r["context"]) for r in rows]
+    else:
+        ctx = [(r["id"], r["url"], r["found"], r["context"]) for r in _read(f"context{n}.csv")]
+    assert [c[0] for c in ctx] == [r["id"] for r in rows]
+    assert [c[1] for c in ctx] == [r["url"] for r in rows]
+    for (rid, _, found, text), r in zip(ctx, rows):
+        assert found in ("yes", "partial", "no"), rid
+        assert found != "no" or not text, rid
+        assert len(text) <= 1400, rid
+        assert not text.rstrip().endswith(r["text"].strip()), rid  # the sentence is not its own context
 
 
 # ------------------------------------------------------------------ the split
