@@ -72,7 +72,7 @@ def find_claim(row, claims, offset: int = 0):
 def contexts_of(split: str) -> dict[str, str]:
     """Each row's article context (the text before its sentence), by id: the split's ``context``
     column, else ``contextN.csv`` beside it (gathered after the split; empty where not found)."""
-    n = split.removeprefix("sealed") or "1"
+    n = "1" if split in ("dev", "sealed") else split.removeprefix("sealed")  # dev + sealed 1: corpus 1
     path = REAL / f"context{n}.csv"
     if not path.exists():
         return {}
@@ -110,7 +110,10 @@ def evaluate(rows, load, contexts=None):
                     "got": got, "ok": got == r["expected_verdict"], "found": c is not None, "error": err,
                     "number": r["number"], "got_quantity": getattr(c, "quantity", None),
                     "got_actual": getattr(c, "actual", None), "got_basis": getattr(c, "basis", None),
-                    "actual": r["actual"], "basis": r["basis"]})
+                    "actual": r["actual"], "basis": r["basis"],
+                    "got_region": (getattr(c, "subject", None) or {}).get("region"),
+                    "got_scope": (getattr(c, "frame", None) or {}).get("scope"),
+                    "got_attribution": (getattr(c, "frame", None) or {}).get("attribution")})
     return out
 
 
@@ -187,6 +190,7 @@ def main(argv=None) -> int:
                       f"(actual {x['actual']} {x['basis']}) got {x['got'] or 'no claim'}"
                       f"{' ' + str(x['got_quantity']) if x['found'] else ''}"
                       f"{' actual ' + str(x['got_actual']) if x['found'] else ''}"
+                      f"{' [' + str(x['got_region']) + ' ' + str(x['got_scope']) + ' ' + str(x['got_attribution']) + ']' if x['found'] else ''}"
                       f"{' ' + x['error'] if x['error'] else ''}")
     return 0
 

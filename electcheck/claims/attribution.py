@@ -70,7 +70,8 @@ _RESULT_VERB = re.compile(r"(?<![\w])(?:got|gets|received|obtained|garnered|scor
                           r"logro|consiguio|obteve|recebeu|conquistou|memperoleh|meraih|mendapat|mendapatkan)(?![\w])")
 
 #: a claim of victory: the figure after it is the claimant's own
-_CLAIM_VERB = re.compile(r"(?<![\w])(?:claim(?:s|ed)?\s+(?:victory|the\s+win|to\s+have\s+won)|declared\s+(?:himself|herself)|"
+_CLAIM_VERB = re.compile(r"(?<![\w])(?:claim(?:s|ed)?\s+(?:victory|the\s+win|to\s+have\s+won|"
+                         r"(?:that\s+)?(?:he|she|they)\s+(?:had\s+)?won)|declared\s+(?:himself|herself)|"
                          r"proclaimed\s+(?:himself|herself)|clama\w*\s+vitoria|reivindic\w+\s+(?:a\s+)?vitoria|"
                          r"reivindic\w+\s+(?:la\s+)?victoria|se\s+(?:declaro|proclamo|declarou|proclamou)|"
                          r"mengklaim\s+(?:kemenangan|menang)|menyatakan\s+diri)(?![\w])")
@@ -165,6 +166,17 @@ def own_actor(cl: str, authority: dict | None) -> bool:
     if _hits("attribution", "party", cl) or _NEW_SOURCE.search(cl):
         return True
     return bool(authority and _names_rx(tuple(authority["names"])).search(cl))
+
+
+def claims_victory(cl: str) -> bool:
+    """The clause has a claim of victory ("has claimed he won", "se proclamó", "mengklaim kemenangan")."""
+    return bool(_CLAIM_VERB.search(cl))
+
+
+def names_actor(cl: str, authority: dict | None) -> bool:
+    """The clause names a party or the electoral authority (a source of counts, not of estimates)."""
+    return bool(_hits("attribution", "party", cl)
+                or (authority and _names_rx(tuple(authority["names"])).search(cl)))
 
 
 @lru_cache(maxsize=None)

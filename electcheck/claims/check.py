@@ -19,6 +19,7 @@ from .frame import Frame
 from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
 from .numbers import Mention, Reading, extract
 from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
+from .discourse import PlaceTopic, SourceTopic
 from .respectively import respectively_pairs
 from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
 from .subjects import Resolver
@@ -38,6 +39,8 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 #: quantities summed over counting units (a partial set of tally sheets makes them a subset)
 _RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
+#: quantities an exit poll or a quick count estimates (a source carried from an earlier sentence speaks for them)
+_CARRIED_Q = {"votes", "share", "margin_votes", "margin_points", "ratio"}
 #: pronouns that take the candidate of the sentence before, by the sentence's language (unfolded text: "él",
 #: not the article "el"). English and Spanish ones apply everywhere, as before; Portuguese and Indonesian
 #: ones only in their language ("dia" is "he" in Indonesian and "day" in Portuguese)
@@ -164,6 +167,8 @@ class Checker:
         last_hits: list = []
         last_regions: list = []
         heading, heading_end = None, 0  # a region named alone on a line, and where its list has reached
+        topic = PlaceTopic()  # the place the text is talking about, carried to sentences that name none
+        source = SourceTopic()  # an exit poll or quick count named earlier, still speaking
         for sent in sentences(text):
             if sent.end - sent.start > MAX_SENTENCE:
                 # not prose (a run of digits or punctuation): listed, never parsed
@@ -191,6 +196,9 @@ class Checker:
                 # "The second place in the region went to Grudinin": the place named in the previous sentence
                 r = last_regions[-1]
                 regions = [type(r)(r.key, sent.start, sent.start, False, True)]
+            counts = [x.readings[0].value for x in ms if x.kind == "number" and x.unit == "count" and x.readings]
+            regions = topic.carry(regions, fs, sl, sent.start, any(x.kind == "number" for x in ms), counts,
+                                  self._electorate)
             last_regions = regions
             ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
             _list_percent(ms, f)
@@ -204,6 +212,8 @@ class Checker:
             prev: dict[str, tuple[Resolution, Mention]] = {}
             bound: set[int] = set()
             pb = partial_basis(fs) if any(m.kind == "number" for m in ms) else None
+            sent_atts: list[Attribution] = []
+            source.begin(fs, sl, self.authority, pb is not None)
             for m in ms:
                 if m.kind != "number":
                     skipped.append(Skipped(m.text, m.start, m.end, m.kind))
@@ -279,12 +289,27 @@ class Checker:
                 if other_year and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_year}), not "
                                                    f"{self.election_year}"])
+                if res.quantity in _CARRIED_Q and not other_year and not dated:
+                    # what an exit poll or a quick count estimates: the candidates' results, this election's
+                    carried = source.apply(att)
+                    if carried is not att:
+                        att = carried
+                        res.why.append(f"the source named in an earlier sentence ('{att.cue}') is still speaking")
+                sent_atts.append(att)
                 claims.append(self._claim(text, f, sent, sl, m, res, hits, regions, bound, prev_res, att, uscope,
                                           pairs.get(m.start), places_follow))
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
+            source.update(fs, sl, sent_atts, self.authority)
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
         return result
+
+    def _electorate(self, region) -> float | None:
+        """The most electors a region's figures can count (registered, else votes cast or valid)."""
+        t = self.facts[0].counts(region)
+        vals = [t.get(k) for k in ("registered", "registered_partial", "ballots", "valid")]
+        vals = [v for v in vals if v]
+        return max(vals) if vals else None
 
     # --------------------------------------------------------------------
     def _every_region(self, sent, fs: str) -> list[Mention]:
@@ -397,7 +422,9 @@ class Checker:
                 region = paired[1]
                 why.append("place paired in order by 'respectively'")
         if region is not None:
-            why.append("region: " + (" / ".join(region) if isinstance(region, tuple) else region))
+            why.append("region: " + (" / ".join(region) if isinstance(region, tuple) else region)
+                       + (" (named in an earlier sentence)" if regions and getattr(pick, "carried", False)
+                          and pick.key == region else ""))
         res.region = region
         percent = m.unit in ("percent", "points") or q in _PERCENT_Q
         if q == "invalid":

@@ -48,6 +48,7 @@ class NameHit:
     end: int
     possessive: bool = False
     locative: bool = False  # introduced as the place: "in Chechnya", "en el estado Miranda"
+    carried: bool = False  # not named in the sentence: the place an earlier sentence named (discourse.py)
 
 
 class Resolver:
