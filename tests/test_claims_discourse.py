@@ -100,3 +100,18 @@ def test_the_part_of_the_count_hands_back_to_the_count():
 def test_a_claim_of_victory_is_the_claimants_not_the_quick_counts():
     text = "Quick counts gave González 67% of the vote. Maduro has claimed he won 51.2% of the vote."
     assert _atts(text)[-1][1] != "estimate"
+
+
+def test_the_party_takes_the_party_named_in_the_sentence_before():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_claims_general4 import duma
+
+    for text, lang in (("United Russia led the count. The party gained 54% of the vote.", "en"),
+                       ("Rusia Unida encabezó el recuento. El partido obtuvo el 54 % de los votos.", "es"),
+                       ("O Rússia Unida liderou. O partido obteve 54% dos votos.", "pt"),
+                       ("Partai Rusia Bersatu unggul. Partai itu meraih 54 persen suara.", "id")):
+        c = check_text(text, duma(), lang).claims[-1]
+        assert (c.subject["candidate"], c.verdict) == ("united_russia", "supported"), text
+    # "the ruling party" names United Russia by its registered name (no party of that name: nobody)
+    c = check_text("The ruling party gained 54% of the vote.", duma(), "en").claims[0]
+    assert (c.subject["candidate"], c.verdict) == ("united_russia", "supported")

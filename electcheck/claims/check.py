@@ -19,7 +19,7 @@ from .frame import Frame
 from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
 from .numbers import Mention, Reading, extract
 from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
-from .discourse import PlaceTopic, SourceTopic
+from .discourse import PlaceTopic, SourceTopic, anaphora
 from .respectively import respectively_pairs
 from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
 from .subjects import Resolver
@@ -41,13 +41,6 @@ _PERCENT_Q = {"share", "margin_points", "turnout", "coverage"}
 _RESULT_Q = {"votes", "share", "margin_votes", "margin_points", "ratio", "ballots", "valid", "invalid"}
 #: quantities an exit poll or a quick count estimates (a source carried from an earlier sentence speaks for them)
 _CARRIED_Q = {"votes", "share", "margin_votes", "margin_points", "ratio"}
-#: pronouns that take the candidate of the sentence before, by the sentence's language (unfolded text: "él",
-#: not the article "el"). English and Spanish ones apply everywhere, as before; Portuguese and Indonesian
-#: ones only in their language ("dia" is "he" in Indonesian and "day" in Portuguese)
-_PRONOUN_BASE = r"he|she|his|her|they|él|ella|su|el\s+mandatario|the\s+president|el\s+presidente"
-_PRONOUN = {lang: re.compile(r"\b(" + _PRONOUN_BASE + extra + r")\b")
-            for lang, extra in (("en", ""), ("es", ""), ("pt", r"|ele|ela|eles|o\s+presidente"),
-                                ("id", r"|dia|ia|beliau|mereka"))}
 
 
 @dataclass
@@ -177,7 +170,7 @@ class Checker:
             sl = lang or sent.lang
             ms = extract(sent.text, sl, base=sent.start, ftext=f[sent.start:sent.end])
             hits = self.resolver.candidates_in(sent.text, f[sent.start:sent.end], base=sent.start)
-            if not hits and last_hits and _PRONOUN.get(sl, _PRONOUN["en"]).search(sent.text.lower()):
+            if not hits and last_hits and anaphora(sl).search(sent.text.lower()):
                 # "he had some 87 percent": the candidate named last in the previous sentence
                 h = last_hits[-1]
                 hits = [type(h)(h.key, sent.start - 1, sent.start - 1, False)]
@@ -306,10 +299,12 @@ class Checker:
 
     def _electorate(self, region) -> float | None:
         """The most electors a region's figures can count (registered, else votes cast or valid)."""
-        t = self.facts[0].counts(region)
-        vals = [t.get(k) for k in ("registered", "registered_partial", "ballots", "valid")]
-        vals = [v for v in vals if v]
-        return max(vals) if vals else None
+        cache = self.__dict__.setdefault("_electorates", {})
+        if region not in cache:
+            t = self.facts[0].counts(region)
+            vals = [v for v in (t.get(k) for k in ("registered", "registered_partial", "ballots", "valid")) if v]
+            cache[region] = max(vals) if vals else None
+        return cache[region]
 
     # --------------------------------------------------------------------
     def _every_region(self, sent, fs: str) -> list[Mention]:

@@ -133,3 +133,13 @@ class SourceTopic:
             self.source = spoken[-1] if spoken else Attribution(kind, None, "estimated", named.group(0))
         elif not spoken:
             self.source = None  # a sentence without its figures ends the run
+
+
+@lru_cache(maxsize=None)
+def anaphora(lang: str) -> re.Pattern:
+    """Words that take the candidate named in the sentence before (``[anaphora] subject``): English and
+    Spanish ones everywhere, Portuguese and Indonesian ones in their language only. Unfolded, lower case."""
+    langs = ("en", "es") + ((lang,) if lang in ("pt", "id") else ())
+    words = [w.lower() for lg in langs for w in vocab.raw(lg).get("anaphora", {}).get("subject", [])]
+    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in
+                                         sorted(set(words), key=len, reverse=True)) + r")\b")

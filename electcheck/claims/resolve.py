@@ -62,8 +62,10 @@ ELECTION_GAP = re.compile(r"^\s*(?:more|less|higher|lower|up|down|mas|menos|mais
                           r"(?:(?:la|el|the|a|o|los|las|os|as|its|his|su|sua|seu)\s+)?(?:[\w-]++\s++){0,2}?"
                           r"(?:anterior|previous|prior|last|pasada|passada|sebelumnya|lalu|(?:19|20)\d\d)\b")
 #: "93 percent of those votes going to Putin": a share even in a turnout sentence
-SHARE_OF_VOTES_TO = re.compile(r"^\s*(?:of|de)\s+(?:those\s+|these\s+|the\s+|esos\s+|los\s+)?(?:votes?|votos?|ballots)\s+"
-                               r"(?:going\s+to|went\s+to|for|cast\s+for|para|a\s+favor\s+de)\b")
+SHARE_OF_VOTES_TO = re.compile(r"^\s*(?:(?:of|de)\s+(?:those\s+|these\s+|the\s+|esos\s+|los\s+)?(?:votes?|votos?|ballots)\s+"
+                               r"(?:going\s+to|went\s+to|for|cast\s+for|para|a\s+favor\s+de)"
+                               # "59 percent went to Chavez", "el 59 % fue para Chávez", "59% foram para Chávez"
+                               r"|(?:went|go|going|goes)\s+to|(?:fue|fueron)\s+para|(?:foi|foram)\s+para)\b")
 #: "with 89 percent supporting United Russia", "70 % votando por Maduro": a share even in a turnout sentence
 SHARE_SUPPORTING = re.compile(r"^\s*(?:of\s+(?:the\s+)?(?:voters|votes|ballots)\s+|de\s+los\s+(?:votantes|votos)\s+|"
                               r"dos\s+(?:eleitores|votos)\s+)?(?:supporting|backing|voting\s+for|casting\s+(?:their\s+)?"

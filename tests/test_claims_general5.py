@@ -1,0 +1,25 @@
+"""One test per class of sentence-level error found on the tuning splits read with their article context
+(docs/claims.md, "What an article has said before a sentence"). Sentences written for these tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "claims"))
+from synthetic import v2_like  # noqa: E402
+
+from electcheck.claims import check_text  # noqa: E402
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("With 80 percent of the actas counted, 67 percent went to González.", "en"),
+    ("Con el 80 % de las actas escrutadas, el 67 % fue para González.", "es"),
+    ("Com 80% das atas apuradas, 67% foram para González.", "pt"),
+])
+def test_a_percentage_that_went_to_a_candidate_is_a_share_even_after_a_coverage(text, lang):
+    got = [(c.quantity, c.verdict) for c in check_text(text, v2_like(), lang).claims]
+    assert got[0][0] == "coverage"
+    assert got[1] == ("share", "supported")
