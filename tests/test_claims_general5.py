@@ -23,3 +23,15 @@ def test_a_percentage_that_went_to_a_candidate_is_a_share_even_after_a_coverage(
     got = [(c.quantity, c.verdict) for c in check_text(text, v2_like(), lang).claims]
     assert got[0][0] == "coverage"
     assert got[1] == ("share", "supported")
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Machado said they have obtained more than 70% of tally sheets that show González winning more than "
+     "6 million votes.", "en"),
+    ("Machado said the opposition had received 40 percent of official printouts, which showed González "
+     "winning with 70 percent of the votes.", "en"),
+    ("A oposição reuniu 73% das atas, que dão a González 6,2 milhões de votos.", "pt"),
+])
+def test_results_from_the_part_of_the_tally_sheets_someone_holds_are_a_subset(text, lang):
+    c = check_text(text, v2_like(), lang).claims[-1]
+    assert (c.verdict, c.frame["scope"]) == ("unverifiable", "subset"), c.explanation

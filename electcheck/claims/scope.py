@@ -211,6 +211,21 @@ _PARTIAL_REST = re.compile(r"^\s*(?:\([^)]{0,200}\)\s*)?(?:em\s+maos|in\s+hand|a
                            r"que\s+tiene|que\s+tienen|disponibles|available)\b")
 
 
+#: "they have obtained more than 70% of tally sheets … that show González winning", "we have 73.2% of the
+#: registries", "la oposición tiene el 40 % de las actas": a part of the tally sheets someone holds, which
+#: the sentence's results come from (the subset is not identified in any data)
+_PARTIAL_HELD = re.compile(
+    r"(?:^|\W)(?:obtained|compiled|collected|gathered|received|have|has|had|holds?|held|"
+    r"obtuvo|obtuvieron|tiene|tienen|cuenta\s+con|cuentan\s+con|recopilo|recopilaron|recibio|reunio|"
+    r"obteve|obtiveram|tem|tinha|reuniu|recebeu|possui|memiliki|mengumpulkan|menerima|mengantongi)\s+"
+    r"(?:(?:more\s+than|over|almost|nearly|about|some|mas\s+del?|casi|cerca\s+del?|mais\s+de|quase|"
+    r"lebih\s+dari|sekitar|hampir)\s+)?(?:el\s+|o\s+)?"
+    r"(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)\s+"
+    r"(?:de\s+las\s+|de\s+los\s+|das\s+|dos\s+|of\s+the\s+|of\s+|dari\s+)?"
+    r"(?:(?:official|final|oficiales|oficiais)\s+)?"
+    r"(?:actas|atas|tally\s+sheets|registries|printouts|vote\s+counts|boletins|boletines|formulir\s+c1)\b")
+
+
 #: "cuentan con más del 40 % de las actas …, según las cuales X obtuvo …": the basis named by a relative
 #: pronoun whose antecedent is a part of the tally sheets
 _PARTIAL_RELATIVE = re.compile(
@@ -239,6 +254,9 @@ def partial_basis(f_sent: str) -> tuple[int, int] | None:
     mo = _PARTITIVE.match(f_sent) or _ONE_OF.search(f_sent)
     if mo:
         return mo.start(), mo.end()
+    for mo in _PARTIAL_HELD.finditer(f_sent):
+        if float(mo.group("pct").replace(",", ".")) < 100:
+            return mo.start("pct"), mo.end()
     for mo in _PARTIAL_RELATIVE.finditer(f_sent):
         if float(mo.group("pct").replace(",", ".")) < 100:
             return mo.start("rel"), mo.end()
