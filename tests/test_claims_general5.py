@@ -35,3 +35,14 @@ def test_a_percentage_that_went_to_a_candidate_is_a_share_even_after_a_coverage(
 def test_results_from_the_part_of_the_tally_sheets_someone_holds_are_a_subset(text, lang):
     c = check_text(text, v2_like(), lang).claims[-1]
     assert (c.verdict, c.frame["scope"]) == ("unverifiable", "subset"), c.explanation
+
+
+def test_a_clock_time_with_its_zone_is_a_moment_not_a_year():
+    c = check_text("Turnout was 60% at 1800 GMT when polls closed.", v2_like(), "en").claims
+    assert [(x.text, x.quantity, x.verdict) for x in c] == [("60%", "turnout", "unverifiable")]
+    assert any("time of day" in w for w in c[0].why)
+
+
+def test_ballots_totaled_is_the_part_of_the_count():
+    c = check_text("With some 10 percent of ballots totaled, González had 67 percent.", v2_like(), "en").claims
+    assert c[0].quantity == "coverage"

@@ -57,6 +57,7 @@ _DATE_RES = [
     # Indonesian times are written with a dot: "pukul 08.45 WIB"
     (re.compile(r"\b(?:pukul|jam)\s+\d{1,2}[.:]\d{2}\b"), "time"),
 ]
+_CLOCK_ZONE = re.compile(r"^\s*(?:gmt|utc|wib|wita|wit|msk|hrs|hours|horas|local\s+time|hora\s+local|moscow\s+time)\b")
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
 _WORD_RE = re.compile(r"[a-z]+|-")
@@ -340,7 +341,8 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
         m.text = text[start:end]
         if (m.unit == "count" and m.scale == 1 and _YEAR_RE.match(digits)
                 and not _count_noun_follows(f, end)):
-            m.kind = "year"
+            # "at 1800 GMT", "pukul 1400 WIB": a time of day written without a colon, not a year
+            m.kind = "time" if _CLOCK_ZONE.match(f[end:end + 16]) else "year"
         out.append(m)
         taken.append((start, end))
 

@@ -91,7 +91,8 @@ COVERAGE = re.compile(r"^\s*" + _OF +
 #: "of the votes counted" is the count's progress only after "with": "con el 80 % de los votos escrutados"
 #: (a candidate's "51,2 % de los votos escrutados" is a share of the votes counted so far)
 VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?"
-                           r"(?:counted|tallied|escrutad\w*|contad\w*|apurad\w*|computad\w*|masuk|terhitung|dihitung)\b")
+                           r"(?:counted|tallied|totall?ed|processed|escrutad\w*|contad\w*|apurad\w*|computad\w*|masuk|terhitung|"
+                           r"dihitung)\b")
 WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+(?:(?:el|la|o|a|the|un|una|um|uma|only|solo|apenas|"
                          r"just|mais\s+de|more\s+than|mas\s+de|casi|quase|almost|nearly|about|some)\s+)?$")
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
@@ -111,7 +112,7 @@ COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:t
                                     r"(?:kotak\s+suara|surat\s+suara|ballots|ballot\s+boxes|papeletas|boletas|cedulas|"
                                     r"tps|precincts|polling\s+stations|urnas)\s+"
                                     r"(?:(?:telah|sudah|yang|had|have|has|were|was|been|fueron|foram|habian|tinham)\s++){0,2}"
-                                    r"(?:dihitung|terhitung|masuk|direkapitulasi|counted|processed|tallied|escrutad\w*|"
+                                    r"(?:dihitung|terhitung|masuk|direkapitulasi|counted|processed|tallied|totall?ed|escrutad\w*|"
                                     r"contad\w*|apurad\w*)\b")
 #: "with 80 percent of the polling stations counted", "con el 96,87 % de las minutas escrutadas", "60 % dos
 #: distritos eleitorais apurados", "80 % dos votos haviam sido computados": a part of the units (any noun but the
