@@ -46,3 +46,33 @@ def test_a_clock_time_with_its_zone_is_a_moment_not_a_year():
 def test_ballots_totaled_is_the_part_of_the_count():
     c = check_text("With some 10 percent of ballots totaled, González had 67 percent.", v2_like(), "en").claims
     assert c[0].quantity == "coverage"
+
+
+def _rekap():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_claims_general2 import indonesia
+
+    return indonesia()
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Dari 3 provinsi yang telah selesai direkap, Jokowi-Ma'ruf unggul di 2 provinsi.", "id"),
+    ("Dari 3 provinsi itu, Jokowi-Ma'ruf unggul di 2 provinsi.", "id"),
+    ("Of the 3 provinces recapped so far, Jokowi won in 2 provinces.", "en"),
+])
+def test_regions_counted_in_a_count_still_going_are_a_subset(text, lang):
+    got = [(c.quantity, c.verdict, c.frame["scope"]) for c in check_text(text, _rekap(), lang).claims]
+    assert got and all(v == "unverifiable" and s == "subset" for _, v, s in got), got
+
+
+def test_regions_won_of_all_regions_are_still_checked():
+    # 4 provinces in the tally: Jokowi leads in 3 of them
+    got = [(c.quantity, c.verdict) for c in check_text("Jokowi-Ma'ruf unggul di 3 provinsi.", _rekap(), "id").claims]
+    assert got == [("regions_won", "supported")]
+
+
+def test_all_the_regions_are_the_whole_set_even_in_a_count_still_going():
+    got = [(c.text, c.quantity, c.verdict) for c in check_text(
+        "Hingga Jumat pagi, sebanyak 2 provinsi dari 4 provinsi telah menyelesaikan penyalinan data.", _rekap(),
+        "id").claims]
+    assert got == [("2", "regions", "unverifiable"), ("4", "regions", "supported")]

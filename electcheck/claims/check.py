@@ -21,7 +21,7 @@ from .numbers import Mention, Reading, extract
 from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
 from .discourse import PlaceTopic, SourceTopic, anaphora
 from .respectively import respectively_pairs
-from .scope import every_region, level_noun, partial_basis, region_count, unit_scope
+from .scope import every_region, level_noun, partial_basis, region_count, regions_subset, unit_scope
 from .subjects import Resolver
 from .text import fold, sentences
 from .verdicts import Decision, better, decide
@@ -225,6 +225,13 @@ class Checker:
                 else:
                     res = classify(m, f, sent.start, sent.end, prev_res, prev_m, has_candidate=bool(hits))
                 uscope = None
+                if res.quantity in ("regions", "regions_won") and not (
+                        m.readings and m.readings[0].value == self._region_total):
+                    # (all the regions, "dari 34 provinsi", are the whole set even in a count still going)
+                    part = regions_subset(fs, m.start - sent.start, m.end - sent.start, sl, self._region_total)
+                    if part:
+                        uscope = "subset"
+                        res.why.append(part)
                 if lvl:
                     uscope = f"level:{lvl}"
                 elif res.quantity in ("units", "coverage"):
@@ -296,6 +303,12 @@ class Checker:
             source.update(fs, sl, sent_atts, self.authority)
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
         return result
+
+    @property
+    def _region_total(self) -> int | None:
+        """How many top-level regions the reference tally has (None without a hierarchy)."""
+        n = self.facts[0].regions()
+        return int(n[0].value) if n else None
 
     def _electorate(self, region) -> float | None:
         """The most electors a region's figures can count (registered, else votes cast or valid)."""

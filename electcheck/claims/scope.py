@@ -273,3 +273,36 @@ def partial_basis(f_sent: str) -> tuple[int, int] | None:
         if rest:
             return mo.start(), mo.start("rest") + rest.end()
     return None
+
+
+#: "Dari 29 provinsi itu", "of those 29 provinces", "de las 29 provincias", "das 29 províncias": a set of
+#: regions named before, counted from
+_OF_THOSE = re.compile(r"(?:^|\W)(?:of\s+(?:the\s+|those\s+|these\s+)?|out\s+of\s+(?:the\s+)?|de\s+(?:las\s+|los\s+)?|"
+                       r"d[oa]s\s+|dari\s+)(?P<n>\d{1,3})\s+")
+
+
+@lru_cache(maxsize=None)
+def _so_far(lang: str) -> re.Pattern:
+    return vocab.phrase_pattern("scope", "regions_so_far", lang)
+
+
+def regions_subset(f_sent: str, start: int, end: int, lang: str, total: int | None) -> str | None:
+    """Why a count of regions (or of regions won) at [start, end) is about part of the regions, or None:
+    regions done so far in a count still going ("27 provinsi yang telah selesai direkap"), or counted out
+    of a set smaller than all regions ("Dari 29 provinsi itu, Jokowi unggul di 18")."""
+    so_far = _so_far(lang).search(f_sent)
+    if so_far:
+        return f"regions done so far ('{so_far.group(0)}')"
+    if total:
+        for mo in _OF_THOSE.finditer(f_sent):
+            if mo.start("n") == start:
+                # the number itself: "Dari 29 provinsi itu", "of those 29 provinces" refer back to a set
+                # named before (a subset when it is not all of them)
+                if re.search(r"(?:those|these)\s+$", f_sent[:start]) or re.match(
+                        r"\s*\w+\s+(?:itu|tersebut|ini)\b", f_sent[end:end + 30]):
+                    return "the regions named in an earlier sentence"
+                continue
+            n = int(mo.group("n"))
+            if n < total and _region_noun().match(f_sent[mo.end():mo.end() + 30]):
+                return f"counted out of {n} of the {total} regions"
+    return None
