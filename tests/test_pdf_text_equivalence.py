@@ -94,13 +94,10 @@ def lines_digest(pages) -> str:
     return h.hexdigest()
 
 
-def _reference_page_words(tp) -> Words:
-    """One pypdfium2 call per character box (its typed API): the plain way to the same words."""
-    import pypdfium2 as pdfium
-
-    text = tp.get_text_range()
-    assert len(text) == tp.count_chars()
-    texts, first, longer, last, i = [], [], [], [], 0
+def _runs(text: str) -> list[tuple[int, int]]:
+    """(first, last) index of each run of characters that are not white space, one character at a time:
+    the plain reference the word finders are checked against."""
+    runs, i = [], 0
     while i < len(text):
         if text[i].isspace():
             i += 1
@@ -108,6 +105,19 @@ def _reference_page_words(tp) -> Words:
         j = i
         while j + 1 < len(text) and not text[j + 1].isspace():
             j += 1
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+def _reference_page_words(tp) -> Words:
+    """One pypdfium2 call per character box (its typed API): the plain way to the same words."""
+    import pypdfium2 as pdfium
+
+    text = tp.get_text_range()
+    assert len(text) == tp.count_chars()
+    texts, first, longer, last = [], [], [], []
+    for i, j in _runs(text):
         try:
             left, bottom, right, top = tp.get_charbox(i, loose=True)
         except pdfium.PdfiumError:  # PDFium has no box for a few characters: the word is left out
@@ -122,7 +132,6 @@ def _reference_page_words(tp) -> Words:
                 last.append((l2, t2, r2, b2))
             texts.append(text[i:j + 1])
             first.append((left, top, right, bottom))
-        i = j + 1
     return Words(texts, np.array(first, dtype=np.float32).astype(np.float64).reshape(-1, 4),
                  np.array(longer, dtype=np.int64),
                  np.array(last, dtype=np.float32).astype(np.float64).reshape(-1, 4))
@@ -169,15 +178,6 @@ def test_word_spans_follow_str_split(seed):
     for _ in range(50):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
         starts, lasts = pdf_text._word_spans(text)
-        runs, i = [], 0
-        while i < len(text):
-            if text[i].isspace():
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(text) and not text[j + 1].isspace():
-                j += 1
-            runs.append((i, j))
-            i = j + 1
+        runs = _runs(text)
         assert list(zip(starts.tolist(), lasts.tolist())) == runs, repr(text)
         assert [text[a:b + 1] for a, b in runs] == text.split()

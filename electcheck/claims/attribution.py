@@ -163,9 +163,7 @@ _NEW_SOURCE = re.compile(r"(?<![\w])(?:according\s+to|segun|de\s+acuerdo\s+con|s
 def own_actor(cl: str, authority: dict | None) -> bool:
     """The clause names its own source: a party cue, the authority's name, or "according to …" (a bare
     reporting verb, "Maduro -indicó- el 30 %", is the same speaker going on)."""
-    if _hits("attribution", "party", cl) or _NEW_SOURCE.search(cl):
-        return True
-    return bool(authority and _names_rx(tuple(authority["names"])).search(cl))
+    return names_actor(cl, authority) or bool(_NEW_SOURCE.search(cl))
 
 
 def claims_victory(cl: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..model import Finding, Tally
@@ -304,7 +305,7 @@ class Checker:
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
         return result
 
-    @property
+    @cached_property
     def _region_total(self) -> int | None:
         """How many top-level regions the reference tally has (None without a hierarchy)."""
         n = self.facts[0].regions()
@@ -397,6 +398,7 @@ class Checker:
         if res.opponent is None and cid and q in ("margin_votes", "margin_points", "ratio", "share"):
             res.opponent = self.facts[0].opponent(cid)
         region = None
+        carried = False  # the place was named in an earlier sentence
         national = re.search(r"\b(nationally|nationwide|national(?:ly)?\s+total|across\s+the\s+country|a\s+nivel\s+nacional|"
                              r"en\s+todo\s+el\s+pais|nacionalmente|in\s+total|en\s+total|di\s+seluruh\s+indonesia|seluruh\s+indonesia)\b",
                              f[m.end:min(sent.end, m.end + 40)])
@@ -426,13 +428,13 @@ class Checker:
             pick = (subs[-1] if subs else (loc[-1] if loc and before else (before[-1] if before else
                                                                            (pool[0] if pool else None))))
             region = pick.key if pick is not None else None
+            carried = pick is not None and pick.carried
             if paired and paired[0] == "region":
-                region = paired[1]
+                region, carried = paired[1], False
                 why.append("place paired in order by 'respectively'")
         if region is not None:
             why.append("region: " + (" / ".join(region) if isinstance(region, tuple) else region)
-                       + (" (named in an earlier sentence)" if regions and getattr(pick, "carried", False)
-                          and pick.key == region else ""))
+                       + (" (named in an earlier sentence)" if carried else ""))
         res.region = region
         percent = m.unit in ("percent", "points") or q in _PERCENT_Q
         if q == "invalid":

@@ -60,16 +60,13 @@ class PlaceTopic:
 
     place: object | None = None
 
-    def country_wide(self, fs: str, lang: str) -> bool:
-        return bool(_country_wide(lang).search(fs))
-
     def carry(self, regions: list, fs: str, lang: str, sent_start: int, figures: bool, counts: list[float],
               size) -> list:
         """The regions to read this sentence with: its own, else the topic's (marked as carried).
 
         ``figures``: the sentence states numbers; ``counts`` its stated counts; ``size(place)`` the
         place's electorate (None when unknown). Updates the topic from what the sentence names."""
-        if self.country_wide(fs, lang):
+        if _country_wide(lang).search(fs):
             self.place = None
             return regions
         distinct = {r.key for r in regions}
@@ -90,13 +87,13 @@ class PlaceTopic:
                         carried=True)]
 
 
-def _carries(lang: str) -> re.Pattern:
-    # all four languages: "exit poll" and "quick count" are written in Spanish and Indonesian copy too, and a
-    # sentence's detected language can be another than the article's
+# both in all four languages: "exit poll" and "quick count" are written in Spanish and Indonesian copy too,
+# and a sentence's detected language can be another than the article's
+def _carries() -> re.Pattern:
     return vocab.phrase_pattern("attribution", "carries", None)
 
 
-def _official(lang: str) -> re.Pattern:
+def _official() -> re.Pattern:
     return vocab.phrase_pattern("attribution", "official", None)
 
 
@@ -116,18 +113,18 @@ class SourceTopic:
         """Before a sentence's figures: a sentence that names its own source, claims a victory, names the
         official count or the part of the count its figures come from ("with 10 percent of ballots
         totaled") ends the carried source, unless it names that kind of source again."""
-        if self.source is not None and not _carries(lang).search(fs) and (
-                counted or _official(lang).search(fs) or own_actor(fs, authority) or claims_victory(fs)):
+        if self.source is not None and not _carries().search(fs) and (
+                counted or _official().search(fs) or own_actor(fs, authority) or claims_victory(fs)):
             self.source = None
 
     def update(self, fs: str, lang: str, atts: list[Attribution], authority: dict | None = None) -> None:
         """After a sentence: the source it names (for the next sentence), or whether the carried one goes
         on: it speaks only in an unbroken run of sentences with figures of its own."""
         spoken = [a for a in atts if a.kind in NOT_A_COUNT]
-        named = _carries(lang).search(fs)
+        named = _carries().search(fs)
         # a sentence naming the count or the authority beside the source ("exit polls and the CEC confirmed
         # his victory") leaves the next figures to neither
-        if named and not _official(lang).search(fs) and not (names_actor(fs, authority) and not spoken) and (
+        if named and not _official().search(fs) and not (names_actor(fs, authority) and not spoken) and (
                 spoken or not atts):
             kind = "exit_poll" if re.search(r"exit|urna", named.group(0)) else "estimate"
             self.source = spoken[-1] if spoken else Attribution(kind, None, "estimated", named.group(0))

@@ -185,9 +185,14 @@ def authority_note(kind: str, lang: str, who: str, how: str = "", source: str = 
     if kind not in AUTHORITY_KINDS:
         raise ValueError(f"authority note kind {kind!r}: one of {', '.join(AUTHORITY_KINDS)}")
     lang = lang_of(lang)
-    d = data()[lang]
-    return TEMPLATE[lang][f"authority_{kind}"].format(who=_replace(who or "", d.get("who", [])),
-                                                      how=_replace(how or "", d.get("how", [])), source=source)
+    return TEMPLATE[lang][f"authority_{kind}"].format(who=authority_name(who, lang),
+                                                      how=_replace(how or "", data()[lang].get("how", [])),
+                                                      source=source)
+
+
+def authority_name(who: str | None, lang: str) -> str:
+    """The authority's name ("the CNE") as ``lang`` writes it ("el CNE", "CNE"): ``who`` of explain.toml."""
+    return _replace(who or "", data()[lang_of(lang)].get("who", []))
 
 
 def readings_note(lang: str, text: str, values: Iterable[float], how: str, value: float) -> str:

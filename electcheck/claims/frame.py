@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from . import vocab
 from .attribution import Attribution
+from .explain import authority_name
 
 
 @dataclass
@@ -47,10 +48,7 @@ class Frame:
             parts.append(w["national"])
         a = self.attribution
         if a.kind in ("authority", "party"):
-            who = a.who or a.cue
-            if lang != "en" and who.startswith("the "):  # "the CNE" is English: "el CNE", "CNE"
-                who = ("el " if lang == "es" else "") + who[4:]
-            parts.append(w[a.kind].format(who=who))
+            parts.append(w[a.kind].format(who=authority_name(a.who or a.cue, lang)))
         elif a.kind in ("exit_poll", "estimate", "poll"):
             parts.append(w[a.kind])
         else:
