@@ -63,6 +63,13 @@ def _hits(section: str, key: str, text: str) -> list[re.Match]:
     return list(vocab.phrase_pattern(section, key).finditer(text))
 
 
+def _source_hits(kind: str, text: str) -> list[re.Match]:
+    """Cues of a source of ``kind``; a polling organisation named ("according to VTsIOM") is an estimate
+    when no word of the clause says exit poll, quick count or poll."""
+    ms = _hits("attribution", kind, text)
+    return ms + list(vocab.pollster_pattern().finditer(text)) if kind == "estimate" else ms
+
+
 _HEDGE_ESTIMATED = re.compile(r"(?:^|\W)(?:an|some|unos|unas|um|uma|cerca\s+de)\s+estimated?\s*$|(?:^|\W)estimated\s*$")
 
 
@@ -119,11 +126,11 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
         if ms:
             modality, mcue = mod, _nearest(ms, s, e).group(0)
             break
-    for kind in ("exit_poll", "estimate", "poll"):
+    for kind in NOT_A_COUNT:
         # "rejected the early estimates and declared himself the winner, saying … 52 %", "que liderava nas
         # pesquisas e clama vitória com 70 %": a claim verb between the cue and the number makes the figure
         # the claimant's; a rejected estimate speaks for nobody
-        ms = [m for m in _hits("attribution", kind, cl)
+        ms = [m for m in _source_hits(kind, cl)
               if not (m.end() <= s and _CLAIM_VERB.search(cl[m.end():s]))
               and not _REJECTED.search(cl[max(0, m.start() - 30):m.start()])]
         if ms:
@@ -133,8 +140,8 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
     # clause of the sentence still speaks in the later ones, unless a later clause names its own actor
     if a > 0 and not own_actor(cl, authority):
         head = f_sent[:a]
-        for kind in ("exit_poll", "estimate", "poll"):
-            ms = _hits("attribution", kind, head)
+        for kind in NOT_A_COUNT:
+            ms = _source_hits(kind, head)
             if ms:
                 mod = modality if modality != "asserted" else ("forecast" if kind == "poll" else "estimated")
                 return Attribution(kind, None, mod, ms[-1].group(0))
@@ -156,8 +163,12 @@ def attribution(f_sent: str, start: int, end: int, lang: str, authority: dict | 
     return Attribution("author", None, modality, mcue)
 
 
-_NEW_SOURCE = re.compile(r"(?<![\w])(?:according\s+to|segun|de\s+acuerdo\s+con|segundo|de\s+acordo\s+com|conforme|"
-                         r"menurut|berdasarkan)(?![\w])")
+#: "segundo" is "according to" in Portuguese and "second" in both Iberian languages: "em segundo lugar",
+#: "o segundo colocado", "en segundo lugar" name a rank, not a source
+_NEW_SOURCE = re.compile(r"(?<![\w])(?:according\s+to|segun|de\s+acuerdo\s+con|de\s+acordo\s+com|conforme|"
+                         r"menurut|berdasarkan|"
+                         r"(?<!\bem\s)(?<!\ben\s)(?<!\bno\s)(?<!\bo\s)(?<!\bel\s)(?<!\bum\s)(?<!\bun\s)segundo"
+                         r"(?!\s+(?:lugar|turno|colocad|posto|mais|candidato|partido|vuelta)))(?![\w])")
 
 
 def own_actor(cl: str, authority: dict | None) -> bool:

@@ -20,7 +20,7 @@ from .frame import Frame
 from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
 from .numbers import Mention, Reading, extract
 from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
-from .discourse import PlaceTopic, SourceTopic, anaphora
+from .discourse import PlaceTopic, SourceTopic, subject_carried
 from .respectively import respectively_pairs
 from .scope import every_region, level_noun, partial_basis, region_count, regions_subset, unit_scope
 from .subjects import Resolver
@@ -30,6 +30,9 @@ from .verdicts import Decision, better, decide
 #: a "sentence" longer than this is not prose and is skipped whole (hostile input stays fast)
 MAX_SENTENCE = 5_000
 _THAN = re.compile(r"\b(?:than|que|dari|do\s+que)\s+(?:mr\.?\s+|mr\s+)?$|\b(?:than|que|dari)\b")
+#: a year as the time of what the sentence says ("em 2016", "in the 2012 election", "pada 2014"), not a
+#: time limit ("hasta el 2024", "até 2024")
+_DATED_BY = re.compile(r"\b(?:in|en|em|pada|tahun|de|del|of|no\s+ano\s+de)\s+(?:el\s+|la\s+|o\s+|the\s+)?$")
 #: "in the region", "en la república", "di provinsi tersebut": the place of the previous sentence
 _REGION_ANAPHOR = re.compile(r"\b(?:in|en|na|no|di)\s+(?:the\s+|la\s+|el\s+|esa\s+|esta\s+|this\s+|that\s+)?"
                              r"(?:region|republic|region|republica|regiao|estado|state|province|provincia|wilayah|provinsi|"
@@ -171,8 +174,9 @@ class Checker:
             sl = lang or sent.lang
             ms = extract(sent.text, sl, base=sent.start, ftext=f[sent.start:sent.end])
             hits = self.resolver.candidates_in(sent.text, f[sent.start:sent.end], base=sent.start)
-            if not hits and last_hits and anaphora(sl).search(sent.text.lower()):
-                # "he had some 87 percent": the candidate named last in the previous sentence
+            if not hits and last_hits and subject_carried(sent.text.lower(), sl,
+                                                          len({h.key for h in last_hits}) == 1):
+                # "he had some 87 percent", "quando obteve 77%": the candidate named last in the previous sentence
                 h = last_hits[-1]
                 hits = [type(h)(h.key, sent.start - 1, sent.start - 1, False)]
             last_hits = hits if hits else []
@@ -192,7 +196,8 @@ class Checker:
                 regions = [type(r)(r.key, sent.start, sent.start, False, True)]
             counts = [x.readings[0].value for x in ms if x.kind == "number" and x.unit == "count" and x.readings]
             regions = topic.carry(regions, fs, sl, sent.start, any(x.kind == "number" for x in ms), counts,
-                                  self._electorate)
+                                  self._electorate, sent.text)
+            elsewhere = topic.unknown if not regions else None
             last_regions = regions
             ms = sorted(ms + self._every_region(sent, fs), key=lambda x: x.start)
             _list_percent(ms, f)
@@ -207,7 +212,10 @@ class Checker:
             bound: set[int] = set()
             pb = partial_basis(fs) if any(m.kind == "number" for m in ms) else None
             sent_atts: list[Attribution] = []
-            source.begin(fs, sl, self.authority, pb is not None)
+            # a sentence dated by a year ("Nas eleições anteriores, em 2016, …") is about the election of that
+            # year, not the one the exit poll before it was taken at
+            source.begin(fs, sl, self.authority, pb is not None or any(
+                x.kind == "year" and _DATED_BY.search(f[max(sent.start, x.start - 20):x.start]) for x in ms))
             for m in ms:
                 if m.kind != "number":
                     skipped.append(Skipped(m.text, m.start, m.end, m.kind))
@@ -274,6 +282,8 @@ class Checker:
                     if res.quantity == "turnout" or not self._snapshot:
                         uscope = "subset"
                         res.why.append("at a time of day: a moment the data does not record")
+                if elsewhere and res.quantity not in ("money", "other", "none"):
+                    res = Resolution("other", why=[f"about {elsewhere}, a place below the regions of the data"])
                 other_kind = self._other_kind(fs, m.start - sent.start, m.end - sent.start, sl)
                 if other_kind and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about another election ({other_kind}), not the "

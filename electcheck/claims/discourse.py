@@ -40,6 +40,7 @@ from functools import lru_cache
 
 from . import vocab
 from .attribution import NOT_A_COUNT, Attribution, claims_victory, names_actor, own_actor
+from .text import fold
 
 #: a count this much larger than the place's electorate cannot be the place's
 _SIZE_SLACK = 1.05
@@ -54,20 +55,48 @@ def _country_wide(lang: str) -> re.Pattern:
     return vocab.phrase_pattern("scope", "country_wide", lang)
 
 
+@lru_cache(maxsize=None)
+def _sub_place(lang: str) -> re.Pattern | None:
+    """A place introduced by a word for a level below the regions (``[scope] sub_place``: "Kabupaten Toraja
+    Utara", "el municipio Sucre") and a capitalised name. Case-sensitive on the name, not on the word."""
+    words = vocab.raw(lang).get("scope", {}).get("sub_place", [])
+    if not words:
+        return None
+    alts = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(r"(?<![\w])(?i:" + alts + r")\.?\s++(?P<name>[A-Z][\w'’-]*+(?:\s++[A-Z][\w'’-]*+){0,3})")
+
+
+#: another name right after a place: a list ("Kabupaten Soppeng, Wajo, Bone", "Kota Makassar, Kota Palopo")
+_LIST_NEXT = re.compile(r"\s*+(?:,|\bdan\b|\by\b|\be\b|\band\b)\s*+[A-Z]")
+
+
 @dataclass
 class PlaceTopic:
-    """The place carried from sentence to sentence (a region hit of ``Resolver.regions_in``)."""
+    """The place carried from sentence to sentence (a region hit of ``Resolver.regions_in``), or a place the
+    data does not hold (``unknown``: its name), whose figures cannot be checked."""
 
     place: object | None = None
+    unknown: str | None = None
 
     def carry(self, regions: list, fs: str, lang: str, sent_start: int, figures: bool, counts: list[float],
-              size) -> list:
+              size, text: str = "") -> list:
         """The regions to read this sentence with: its own, else the topic's (marked as carried).
 
         ``figures``: the sentence states numbers; ``counts`` its stated counts; ``size(place)`` the
-        place's electorate (None when unknown). Updates the topic from what the sentence names."""
+        place's electorate (None when unknown); ``text`` the sentence as written (for a place below the
+        regions, named with a capital). Updates the topic from what the sentence names."""
         if _country_wide(lang).search(fs):
-            self.place = None
+            self.place = self.unknown = None
+            return regions
+        if regions:
+            self.unknown = None
+        elif (rx := _sub_place(lang)) is not None and (sub := rx.search(text)) and (
+                figures or _PREP.search(fold(text[:sub.start()])) or len(text.strip()) <= len(sub.group(0)) + 2) \
+                and not _LIST_NEXT.match(text, sub.end()):
+            # "Kabupaten Toraja Utara" (a heading), "di Kota Surabaya, Jokowi meraih …": a place the regions
+            # of the data do not name; the figures after it are that place's, not the last region's (a list,
+            # "di lima kabupaten masing-masing Kabupaten Soppeng, Wajo, Bone", names places inside the region)
+            self.place, self.unknown = None, sub.group(0)
             return regions
         distinct = {r.key for r in regions}
         if len(distinct) == 1:
@@ -89,8 +118,11 @@ class PlaceTopic:
 
 # both in all four languages: "exit poll" and "quick count" are written in Spanish and Indonesian copy too,
 # and a sentence's detected language can be another than the article's
+@lru_cache(maxsize=None)
 def _carries() -> re.Pattern:
-    return vocab.phrase_pattern("attribution", "carries", None)
+    """Sources that keep speaking: ``[attribution] carries`` and the polling organisations."""
+    return re.compile(vocab.phrase_pattern("attribution", "carries", None).pattern + "|"
+                      + vocab.pollster_pattern().pattern)
 
 
 def _official() -> re.Pattern:
@@ -112,7 +144,8 @@ class SourceTopic:
     def begin(self, fs: str, lang: str, authority: dict | None, counted: bool) -> None:
         """Before a sentence's figures: a sentence that names its own source, claims a victory, names the
         official count or the part of the count its figures come from ("with 10 percent of ballots
-        totaled") ends the carried source, unless it names that kind of source again."""
+        totaled"), or is otherwise ``counted`` out (a year that dates it), ends the carried source, unless
+        it names that kind of source again."""
         if self.source is not None and not _carries().search(fs) and (
                 counted or _official().search(fs) or own_actor(fs, authority) or claims_victory(fs)):
             self.source = None
@@ -132,11 +165,51 @@ class SourceTopic:
             self.source = None  # a sentence without its figures ends the run
 
 
+def _words_rx(words) -> str:
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _zero_subject(lang: str) -> re.Pattern | None:
+    """A clause that opens with a result verb, after at most two linking words (``[anaphora] lead``, ``verbs``):
+    "quando obteve 77 %", "También superó el 70 %", "Raih 64 Persen Suara" — a language that drops the
+    subject writes the candidate of the sentence before. Lower case, unfolded."""
+    an = vocab.raw(lang).get("anaphora", {}) if lang in ("es", "pt", "id") else {}
+    if not an.get("verbs"):
+        return None
+    lead = _words_rx(w.lower() for w in an.get("lead", []))
+    return re.compile(r"(?:^|[,;:(\n\u2014\u2013]|\s-)\s*+(?:(?:" + lead + r")\s++){0,2}(?:" +
+                      _words_rx(w.lower() for w in an["verbs"]) + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _demonstrative(lang: str) -> re.Pattern | None:
+    """A description pointing back ("politikus … itu", "suami Lyudmila Putina itu", "Jumlah tersebut"): the
+    demonstrative after a word that is not a place, a time or an election (``[anaphora] demonstrative``,
+    ``not_subject``: "di provinsi itu" is the place of the sentence before, not its candidate)."""
+    an = vocab.raw(lang).get("anaphora", {}) if lang == "id" else {}
+    if not an.get("demonstrative"):
+        return None
+    nots = _words_rx(w.lower() for w in an.get("not_subject", []))
+    return re.compile(r"\b(?!(?:" + nots + r")\b)[^\W\d]++\s++(?:" +
+                      _words_rx(w.lower() for w in an["demonstrative"]) + r")\b")
+
+
+def subject_carried(low: str, lang: str, single: bool) -> bool:
+    """The sentence (lower case) takes its candidate from the sentence before: a pronoun or a role word
+    (``[anaphora] subject``), or — when the sentence before named one candidate only (``single``) — a
+    clause opening on a result verb without its subject, or a description pointing back."""
+    if anaphora(lang).search(low):
+        return True
+    if not single:
+        return False
+    return any(rx is not None and rx.search(low) for rx in (_zero_subject(lang), _demonstrative(lang)))
+
+
 @lru_cache(maxsize=None)
 def anaphora(lang: str) -> re.Pattern:
     """Words that take the candidate named in the sentence before (``[anaphora] subject``): English and
     Spanish ones everywhere, Portuguese and Indonesian ones in their language only. Unfolded, lower case."""
     langs = ("en", "es") + ((lang,) if lang in ("pt", "id") else ())
     words = [w.lower() for lg in langs for w in vocab.raw(lg).get("anaphora", {}).get("subject", [])]
-    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in
-                                         sorted(set(words), key=len, reverse=True)) + r")\b")
+    return re.compile(r"\b(?:" + _words_rx(words) + r")\b")

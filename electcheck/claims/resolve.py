@@ -93,8 +93,11 @@ COVERAGE = re.compile(r"^\s*" + _OF +
 VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?"
                            r"(?:counted|tallied|totall?ed|processed|escrutad\w*|contad\w*|apurad\w*|computad\w*|masuk|terhitung|"
                            r"dihitung)\b")
-WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+(?:(?:el|la|o|a|the|un|una|um|uma|only|solo|apenas|"
-                         r"just|mais\s+de|more\s+than|mas\s+de|casi|quase|almost|nearly|about|some)\s+)?$")
+#: articles and hedges between a counting word and its figure ("con casi el 90 %", "com cerca de 41,7 %")
+_FILL = (r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|mais\s++de|more\s++than|mas\s++de|"
+         r"casi|quase|almost|nearly|about|around|approximately|some|cerca\s++de|aproximadamente|alrededor\s++de|"
+         r"sekitar|hampir|lebih\s++dari)\s++){0,2}")
+WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+" + _FILL + "$")
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
 #: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the
 #: counting verb fronted before the figure
@@ -106,10 +109,11 @@ COVERAGE_BEFORE = re.compile(r"\b(counted|escrut\w+|transmitid\w+|procesad\w+|ap
                              r"penghitungan|pemindaian|"
                              # "ya se recibieron el 80 por ciento de los datos": the passive, never "recibió el 51 %"
                              r"se\s+recibi\w+|se\s+receberam|have\s+been\s+received)"
-                             r"(?:\W*|\s+(?:el|la|los|las|o|a|os|as|the|del|de|da|do|dari|of)\s+(?:(?:the|el|la|los|las)\s+)?)$")
+                             r"(?:\W*|\s+(?:el|la|los|las|o|a|os|as|the|del|de|da|do|dari|of)\s+(?:(?:the|el|la|los|las)\s+)?"
+                             r"|\s+" + _FILL + r")$")
 #: "80 persen kotak suara telah dihitung", "70 percent of the ballots were counted": the units counted
 COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:total\s+)?|de\s+(?:las\s+|los\s+)?|d[oa]s\s+)?"
-                                    r"(?:kotak\s+suara|surat\s+suara|ballots|ballot\s+boxes|papeletas|boletas|cedulas|"
+                                    r"(?:kotak\s+suara|surat\s+suara|kertas\s+suara|ballots|ballot\s+boxes|papeletas|boletas|cedulas|"
                                     r"tps|precincts|polling\s+stations|urnas)\s+"
                                     r"(?:(?:telah|sudah|yang|had|have|has|were|was|been|fueron|foram|habian|tinham)\s++){0,2}"
                                     r"(?:dihitung|terhitung|masuk|direkapitulasi|counted|processed|tallied|totall?ed|escrutad\w*|"

@@ -37,6 +37,18 @@ def authorities() -> tuple[dict[str, Any], ...]:
     return tuple({**a, "names": [fold(n) for n in a["names"]]} for a in doc.get("authority", []))
 
 
+@lru_cache(maxsize=None)
+def pollster_pattern() -> re.Pattern:
+    """Whole-word match of any polling organisation of ``authorities.toml`` (``[[pollster]]``), folded.
+
+    Proper names, the same in every language, so all of them are matched whatever the election: a
+    figure from VTsIOM is an estimate in an article about Indonesia too."""
+    with open(VOCAB_DIR / "authorities.toml", "rb") as f:
+        doc = tomllib.load(f)
+    names = [_fold_phrase(n) for p in doc.get("pollster", []) for n in p["names"]]
+    return re.compile(r"(?<![\w])(?:" + alternation(names) + r")(?![\w])")
+
+
 def _fold_phrase(p: str) -> str:
     return " ".join(fold(p).split())
 
