@@ -76,3 +76,41 @@ def test_all_the_regions_are_the_whole_set_even_in_a_count_still_going():
         "Hingga Jumat pagi, sebanyak 2 provinsi dari 4 provinsi telah menyelesaikan penyalinan data.", _rekap(),
         "id").claims]
     assert got == [("2", "regions", "unverifiable"), ("4", "regions", "supported")]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Dengan demikian, Gonzalez hanya unggul dengan selisih 3.987.338 suara.", "id"),
+    ("Selisih perolehan Gonzalez dengan Maduro, yakni 3.987.338 suara.", "id"),
+    ("The difference in votes between González and Maduro is 3,987,338.", "en"),
+])
+def test_a_difference_between_candidates_is_a_margin(text, lang):
+    c = check_text(text, v2_like(), lang).claims[-1]
+    assert (c.quantity, c.verdict) == ("margin_votes", "supported"), c.explanation
+
+
+@pytest.mark.parametrize("text,lang,number", [
+    ("Conforme os números oficiais, González recebeu 7,3 milhões de votos, contra 3,3 milhões do opositor.", "pt",
+     "3,3 milhões"),
+    ("Maduro won 30.46 percent of the votes (3,316,142 support).", "en", "3,316,142"),
+])
+def test_a_function_word_after_a_count_is_not_what_it_counts(text, lang, number):
+    c = next(c for c in check_text(text, v2_like(), lang).claims if c.text == number)
+    assert (c.quantity, c.verdict) == ("votes", "supported"), c.explanation
+
+
+def test_a_stray_scale_word_after_a_count_written_in_full():
+    c = check_text("Gonzalez memperoleh 7.303.480 juta suara.", v2_like(), "id").claims[0]
+    assert (c.verdict, c.stated["value"]) == ("supported", 7303480.0), c.explanation
+    assert "ditulis lengkap" in c.explanation  # the reading is named, in the sentence's language
+    # a decimal before the scale word is a scale, not a slip
+    c = check_text("Gonzalez memperoleh 7,3 juta suara.", v2_like(), "id").claims[0]
+    assert (c.verdict, c.stated["value"]) == ("supported", 7300000.0)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("La oposición recogió 24.000 de las 30.026 actas.", "es"),
+    ("Raihan dua paslon itu berdasarkan 405.611 dari 813.350 tempat pemungutan suara (TPS).", "id"),
+])
+def test_n_of_m_units_is_a_part_not_all_the_units(text, lang):
+    c = next(c for c in check_text(text, v2_like(), lang).claims if c.text in ("24.000", "405.611"))
+    assert (c.quantity, c.verdict, c.frame["scope"]) == ("units", "unverifiable", "subset"), c.explanation

@@ -194,7 +194,9 @@ class Checker:
                 # "The second place in the region went to Grudinin": the place named in the previous sentence
                 r = last_regions[-1]
                 regions = [type(r)(r.key, sent.start, sent.start, False, True)]
-            counts = [x.readings[0].value for x in ms if x.kind == "number" and x.unit == "count" and x.readings]
+            # (the smallest reading: "2.809.393 juta" may be a stray scale word after a count written in full)
+            counts = [min(r.value for r in x.readings) for x in ms if x.kind == "number" and x.unit == "count"
+                      and x.readings]
             regions = topic.carry(regions, fs, sl, sent.start, any(x.kind == "number" for x in ms), counts,
                                   self._electorate, sent.text)
             elsewhere = topic.unknown if not regions else None
@@ -244,7 +246,7 @@ class Checker:
                 if lvl:
                     uscope = f"level:{lvl}"
                 elif res.quantity in ("units", "coverage"):
-                    uscope, uwhy = unit_scope(f, m.start, m.end, sent.start, sent.end, sl)
+                    uscope, uwhy = unit_scope(f, m.start, m.end, sent.start, sent.end, sl, m.unit == "count")
                     if res.quantity == "coverage" and uscope not in ("all", "installed"):
                         res = Resolution("units", why=res.why + [f"a share of units: {uwhy}"])
                     elif res.quantity == "units":

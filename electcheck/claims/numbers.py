@@ -328,6 +328,12 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
                 sep = "," if "," in digits else "."
                 rd = [(_parse(digits, "es" if sep == "," else "en"), Decimal("0.001"), f"'{sep}' as decimal mark"),
                       *rd]
+        stray = None
+        if m.scale != 1 and len(rd) == 1 and (re.fullmatch(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})++", digits) or
+                                             (m.scale == 1000 and re.fullmatch(r"\d{1,3}[.,]\d{3}", digits))):
+            # "2.809.393 juta suara", "691.802 ribu suara": a count written out to the vote with a scale word
+            # after it, a slip as published; read both ways (no one writes 2.8 trillion votes)
+            stray = rd[0]
         for val, prec, how in rd:
             if m.unit in ("percent", "points") and prec > 1 and val == val.to_integral_value():
                 prec = Decimal(1)
@@ -336,6 +342,9 @@ def extract(text: str, lang: str = "en", base: int = 0, ftext: str | None = None
                 readings.append(Reading(float(val * m.scale), float(prec * m.scale), how))
             else:
                 readings.append(Reading(float(val), float(prec), how))
+        if stray is not None:
+            val, prec, _ = stray
+            readings.append(Reading(float(val), float(prec), "the scale word read as a slip after a count written in full"))
         m.readings = tuple(readings)
         m.start, m.end = start, end
         m.text = text[start:end]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from . import vocab
 from .numbers import Mention
+from .scope import OF_A_TOTAL
 from .subjects import NameHit
 
 
@@ -87,7 +88,8 @@ COVERAGE = re.compile(r"^\s*" + _OF +
                       r"tempat\s+pemungutan\s+suara|c1|penghitungan|recuento|protocols?|protocolos|voting\s+results|"
                       r"colegios|pemindaian)\b|"
                       r"^\s*" + _OF + r"\d[\d.,]*+\s+(?:\w++\s+)?"
-                      r"(actas?|atas|tally\s+sheets?|voting\s+tables|mesas|polling\s+stations|precincts|tps|urnas|secoes)\b")
+                      r"(actas?|atas|tally\s+sheets?|voting\s+tables|mesas|polling\s+stations|precincts|tps|urnas|secoes|"
+                      r"tempat\s+pemungutan\s+suara)\b")
 #: "of the votes counted" is the count's progress only after "with": "con el 80 % de los votos escrutados"
 #: (a candidate's "51,2 % de los votos escrutados" is a share of the votes counted so far)
 VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?"
@@ -139,7 +141,9 @@ VOTED_BEFORE = re.compile(r"\b(?:" + _q("voted") + r"|voted|participated|took\s+
 #: a voting verb somewhere before the count of people
 VOTED_CUE = re.compile(r"(?<![\w])(?:" + _q("voted") + r")(?![\w])")
 #: "dengan selisih 9,8 juta lebih", "a margin of 1.2 million": a margin noun right before a count
-MARGIN_NOUN_BEFORE = re.compile(r"\b(?:selisih|margin|margen|ventaja|diferencia|margem|vantagem|diferenca|lead)\s+"
+#: ("unggul jauh sebesar 2,7 juta suara": led by; "unggul dengan perolehan suara sebesar …" is the leader's tally)
+MARGIN_NOUN_BEFORE = re.compile(r"\b(?:selisih|margin|margen|ventaja|diferencia|margem|vantagem|diferenca|difference|lead|"
+                                r"(?:unggul|menang)(?=\s++(?:\w++\s++)?sebesar\s))\s+(?:\w++\s++(?=sebesar))?"
                                 r"(?:of\s+|de\s+|sebesar\s+|sebanyak\s+)?(?:(?:more\s+than|over|about|mas\s+de|"
                                 r"mais\s+de|cerca\s+de|lebih\s+dari|sekitar|hampir)\s+)?$")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
@@ -151,8 +155,8 @@ MARGIN_BEFORE = re.compile(r"\b(margin|margen|lead|ventaja|diferencia|gap|won|wi
                            r"gano|gana|ganaria|vencio|aventaja\w*|super[oa]\w*|led|leads|leading|ahead|victory|victoria|"
                            r"triunfo|landslide|" + _q("margin") + r")\b(?:\s++\w++){0,4}\s+(by|por|de|of)\s+"
                            r"(?:\w++\s++){0,2}$")
-MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|lead|gap|margem|vantagem|diferenca|selisih)\s+"
-                         r"(?:[\w'.-]++\s++){0,8}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|sebanyak|adalah|yakni|yaitu|mencapai|:)"
+MARGIN_WORD = re.compile(r"\b(margin|margen|ventaja|diferencia|difference|lead|gap|margem|vantagem|diferenca|selisih)\s+"
+                         r"(?:[\w'\u2019.,-]++\s++){0,8}?(of|de|by|por|was|fue|es|is|foi|e|sebesar|sebanyak|adalah|yakni|yaitu|mencapai|:)"
                          r"\s+(?:[\w']++\s++){0,2}(?:\d[\d.,]*+\s++(?:votes?\s++|votos?\s++|suara\s++)?"
                          r"(?:atau|or|ou|o)\s++)?$")
 MARGIN_AFTER = re.compile(r"^[\s-]*(?:votes?[\s-]+)?(majority|margin|lead|ventaja|diferencia|mayoria|"
@@ -286,7 +290,7 @@ LINKING = {"of", "de", "the", "el", "la", "los", "las", "del", "in", "en", "and"
            "were", "are", "se", "ha", "han", "fue", "es", "son", "mas", "more", "vs", "versus", "against", "contra",
            "frente", "each", "cada", "respectively", "respectivamente", "while", "mientras", "but", "pero",
            # "85.607.362 atau 55,50 persen", "16.231.668 ou 65,7 %": "or" links two forms of one figure
-           "atau", "ou", "e", "dan", "yakni", "yaitu"}
+           "atau", "ou", "e", "dan", "yakni", "yaitu"} | set(vocab.phrases("grammar", "function_words"))
 
 
 @dataclass
@@ -389,7 +393,8 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
     if VOTES.search(after):
         if TOTAL_OF_BEFORE.search(clause_before):
             return Resolution("valid", why=["'of a total of N votes': the valid votes"])
-        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before):
+        if MARGIN_BEFORE.search(clause_before) or MARGIN_WORD.search(clause_before) or \
+                MARGIN_NOUN_BEFORE.search(clause_before):
             return Resolution("margin_votes", why=["a margin in votes"])
         return Resolution("votes", why=["votes"])
     if TOTAL_OF_BEFORE.search(clause_before) and TOTAL_OF_AFTER.match(after):
@@ -407,6 +412,9 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
         return Resolution("margin_votes", why=["a margin noun right before the count ('dengan selisih N')"])
     if UNITS.search(after):
         return Resolution("units", why=["counting units"])
+    if (of_m := OF_A_TOTAL.match(after)) and UNITS.match(after[of_m.end():]):
+        # "405.611 dari 813.350 tempat pemungutan suara", "1,200 of the 30,026 voting tables": the units of a total
+        return Resolution("units", why=["'N of M units': a count of the units"])
     if UNITS_BEFORE.search(clause_before):
         return Resolution("units", why=["the units named before the count ('total TPS … sebanyak N')"])
     if CENTRES.search(after):
