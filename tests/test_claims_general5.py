@@ -114,3 +114,28 @@ def test_a_stray_scale_word_after_a_count_written_in_full():
 def test_n_of_m_units_is_a_part_not_all_the_units(text, lang):
     c = next(c for c in check_text(text, v2_like(), lang).claims if c.text in ("24.000", "405.611"))
     assert (c.quantity, c.verdict, c.frame["scope"]) == ("units", "unverifiable", "subset"), c.explanation
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Putin diperkirakan akan memperoleh lebih dari 50 persen suara, tetapi tim suksesnya berharap akan "
+     "memperoleh 70 persen.", "id"),
+    ("“Sinto-me otimista. Estimamos que vamos vencer com 70 por cento”, disse González.", "pt"),
+    ("The campaign hopes to win 70 percent of the vote.", "en"),
+])
+def test_a_hope_or_a_target_is_a_forecast(text, lang):
+    c = check_text(text, v2_like(), lang).claims[-1]
+    assert (c.verdict, c.frame["modality"]) == ("unverifiable", "forecast"), c.explanation
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Eles afirmam que, com base em 80% das atas, González acumulou 67% dos votos.", "pt"),
+    ("A oposição afirmou que já tem a maioria das atas e que González teria 67% dos votos.", "pt"),
+])
+def test_results_from_part_or_most_of_the_tally_sheets_are_a_subset(text, lang):
+    c = check_text(text, v2_like(), lang).claims[-1]
+    assert (c.verdict, c.frame["scope"]) == ("unverifiable", "subset"), c.explanation
+
+
+def test_the_progress_of_the_count_after_a_hedge_of_two_words():
+    c = check_text("Maduro declarou vitória com pouco mais de 30% dos votos apurados.", v2_like(), "pt").claims[0]
+    assert c.quantity == "coverage"

@@ -98,7 +98,7 @@ VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(
 #: articles and hedges between a counting word and its figure ("con casi el 90 %", "com cerca de 41,7 %")
 _FILL = (r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|mais\s++de|more\s++than|mas\s++de|"
          r"casi|quase|almost|nearly|about|around|approximately|some|cerca\s++de|aproximadamente|alrededor\s++de|"
-         r"sekitar|hampir|lebih\s++dari)\s++){0,2}")
+         r"sekitar|hampir|lebih\s++dari|pouco|poco|just|over|slightly|menos\s++de|less\s++than)\s++){0,2}")
 WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+" + _FILL + "$")
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
 #: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the

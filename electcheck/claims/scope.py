@@ -208,7 +208,7 @@ def level_noun(f: str, end: int, sent_end: int, hierarchy: tuple[str, ...]) -> s
 #: results read from part of the tally sheets (the subset is not identified in any data)
 _PARTIAL_BASIS = re.compile(
     r"(?:^|\W)(?:de\s+acuerdo\s+con|segun|conforme|according\s+to|based\s+on|on\s+the\s+basis\s+of|"
-    r"com\s+base\s+n[ao]s?|con\s+base\s+en|sobre\s+la\s+base\s+de|a\s+partir\s+de|berdasarkan|berasal\s+dari|"
+    r"com\s+base\s+(?:n[ao]s?|em)|con\s+base\s+en|sobre\s+la\s+base\s+de|a\s+partir\s+de|berdasarkan|berasal\s+dari|"
     r"segundo|from)\s+"
     r"(?:(?:el|la|las|los|a|as|o|os|the|esa|esas|essa|essas|this|these|those|that)\s+)?"
     r"(?:(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)\s+"
@@ -231,7 +231,8 @@ _PARTIAL_HELD = re.compile(
     r"obteve|obtiveram|tem|tinha|reuniu|recebeu|possui|memiliki|mengumpulkan|menerima|mengantongi)\s+"
     r"(?:(?:more\s+than|over|almost|nearly|about|some|mas\s+del?|casi|cerca\s+del?|mais\s+de|quase|"
     r"lebih\s+dari|sekitar|hampir)\s+)?(?:el\s+|o\s+)?"
-    r"(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)\s+"
+    r"(?:(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)|"
+    r"(?P<most>(?:a\s+|la\s+)?(?:maioria|mayoria|most|sebagian\s+besar)))\s+"
     r"(?:de\s+las\s+|de\s+los\s+|das\s+|dos\s+|of\s+the\s+|of\s+|dari\s+)?"
     r"(?:(?:official|final|oficiales|oficiais)\s+)?"
     r"(?:actas|atas|tally\s+sheets|registries|printouts|vote\s+counts|boletins|boletines|formulir\s+c1)\b")
@@ -266,6 +267,8 @@ def partial_basis(f_sent: str) -> tuple[int, int] | None:
     if mo:
         return mo.start(), mo.end()
     for mo in _PARTIAL_HELD.finditer(f_sent):
+        if mo.group("most"):  # "a maioria das atas": most, not all
+            return mo.start("most"), mo.end()
         if float(mo.group("pct").replace(",", ".")) < 100:
             return mo.start("pct"), mo.end()
     for mo in _PARTIAL_RELATIVE.finditer(f_sent):
