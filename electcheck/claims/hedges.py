@@ -28,6 +28,9 @@ _PHRASES = sorted(((p, h) for h, ps in HEDGES.items() for p in ps), key=lambda t
 _RX = re.compile(r"(?:^|[\s(“\"'])(" + vocab.alternation(p for p, _ in _PHRASES) +
                  r")\s+(?:the\s+|el\s+|la\s+|los\s+|las\s+|de\s+|o\s+|a\s+|os\s+|as\s+)?(?:\$\s*|r\$\s*|rp\.?\s*)?$")
 _LOOKUP = {p: h for p, h in _PHRASES}
+#: one hedge phrase of any language, as a pattern for the cues that allow a hedge between them and their number
+#: ("turnout of about", "con casi el", "selisih lebih dari"); spaces are possessive so it can sit in a repeat
+HEDGE_PHRASE = "(?:" + vocab.alternation(p for p, _ in _PHRASES).replace(r"\s+", r"\s++") + ")"
 _COMPARISON = re.compile(r"(\d|points?|puntos?|percent|%|votes|votos|million|millones)\s*$")
 
 

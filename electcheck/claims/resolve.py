@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocab
+from .hedges import HEDGE_PHRASE
 from .numbers import Mention
 from .scope import OF_A_TOTAL
 from .subjects import NameHit
@@ -77,8 +78,7 @@ OF_THE_VOTERS = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?(?:eligible\s+|regist
                            r"de\s+los\s+(?:electores|votantes)\b|del\s+(?:electorado|padron|censo)\b|"
                            r"d[oa]s?\s+(?:eleitores|eleitorado)\b|dari\s+(?:total\s+|jumlah\s+)?pemilih\b)")
 TURNOUT_OF_COUNT = re.compile(r"\b(?:" + _q("turnout") + r")\s+(?:of|de|da|do|sebesar|sebanyak)\s+"
-                              r"(?:(?:about|some|around|nearly|almost|over|more\s+than|cerca\s+de|casi|unos|mas\s+de|"
-                              r"quase|mais\s+de|sekitar|hampir|lebih\s+dari)\s+)?$")
+                              r"(?:" + HEDGE_PHRASE + r"\s+)?$")
 TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
 _OF = r"(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
 COVERAGE = re.compile(r"^\s*" + _OF +
@@ -96,9 +96,8 @@ VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(
                            r"(?:counted|tallied|totall?ed|processed|escrutad\w*|contad\w*|apurad\w*|computad\w*|masuk|terhitung|"
                            r"dihitung)\b")
 #: articles and hedges between a counting word and its figure ("con casi el 90 %", "com cerca de 41,7 %")
-_FILL = (r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|mais\s++de|more\s++than|mas\s++de|"
-         r"casi|quase|almost|nearly|about|around|approximately|some|cerca\s++de|aproximadamente|alrededor\s++de|"
-         r"sekitar|hampir|lebih\s++dari|pouco|poco|just|over|slightly|menos\s++de|less\s++than)\s++){0,2}")
+_FILL = (r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|slightly|" + HEDGE_PHRASE[3:-1]
+         + r")\s++){0,2}")
 WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+" + _FILL + "$")
 COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
 #: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the
@@ -137,15 +136,14 @@ COVERAGE_NOUN_COUNTED = re.compile(
     r"^\s*(?:dari\s+)?suara\s++yang\s++(?:telah\s++|sudah\s++)?(?:dihitung|terhitung|masuk)\b")
 #: "en el evento participaron 12.386.669", "voted: 5 million": the voting verb right before a bare count
 VOTED_BEFORE = re.compile(r"\b(?:" + _q("voted") + r"|voted|participated|took\s+part)\s*:?\s+"
-                          r"(?:(?:more\s+than|over|about|mas\s+de|mais\s+de|cerca\s+de|unos|lebih\s+dari|sekitar)\s+)?$")
+                          r"(?:" + HEDGE_PHRASE + r"\s+)?$")
 #: a voting verb somewhere before the count of people
 VOTED_CUE = re.compile(r"(?<![\w])(?:" + _q("voted") + r")(?![\w])")
 #: "dengan selisih 9,8 juta lebih", "a margin of 1.2 million": a margin noun right before a count
 #: ("unggul jauh sebesar 2,7 juta suara": led by; "unggul dengan perolehan suara sebesar …" is the leader's tally)
 MARGIN_NOUN_BEFORE = re.compile(r"\b(?:selisih|margin|margen|ventaja|diferencia|margem|vantagem|diferenca|difference|lead|"
                                 r"(?:unggul|menang)(?=\s++(?:\w++\s++)?sebesar\s))\s+(?:\w++\s++(?=sebesar))?"
-                                r"(?:of\s+|de\s+|sebesar\s+|sebanyak\s+)?(?:(?:more\s+than|over|about|mas\s+de|"
-                                r"mais\s+de|cerca\s+de|lebih\s+dari|sekitar|hampir)\s+)?$")
+                                r"(?:of\s+|de\s+|sebesar\s+|sebanyak\s+)?(?:" + HEDGE_PHRASE + r"\s+)?$")
 INVALID = re.compile(r"\b(null|nulos?|invalid|invalidos?|spoiled|blank|en blanco|void)\b")
 #: "el 0,41 % de los votos se considera nulo", "of the ballots were declared invalid"
 INVALID_VERB = re.compile(r"^\s*(?:de\s+los\s+|dos\s+|of\s+the\s+|dari\s+)?(?:votos|votes|ballots|suara)\s+"
@@ -197,8 +195,7 @@ VOTES = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:valid\s+|validos\s+)?(ballot|respal
 #: a getting verb right before a count: "obtuvo", "got", "received", "obteve", "memperoleh"
 GOT_BEFORE = re.compile(r"\b(?:obtuvo|obtiene|recibio|logro|sumo|consiguio|got|gets|received|won|garnered|secured|"
                         r"obteve|recebeu|conquistou|somou|memperoleh|mendapat|meraih|mengantongi)\s+"
-                        r"(?:(?:un|una|el|la|um|uma|about|some|around|over|more\s+than|mas\s+de|mais\s+de|casi|quase|"
-                        r"cerca\s+de|sekitar|lebih\s+dari)\s+)?$")
+                        r"(?:(?:un|una|el|la|um|uma|" + HEDGE_PHRASE[3:-1] + r")\s+)?$")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots|suara\s+sah)\b")
 #: "27.476.079 suara yang masuk", "N votes cast", "N votos emitidos": every ballot in the boxes
 CAST_AFTER = re.compile(r"^\s*(?:suara\s+(?:yang\s+)?masuk|votes\s+cast|votos\s+emitidos|votos\s+depositados)\b")
@@ -215,8 +212,7 @@ REGISTERED_BEFORE = re.compile(r"\b(?:" + _q("registered") + r"|censo\s+electora
                                r"[^.;:]{0,50}?\b(?:reaches|reached|is|was|stood\s+at|totals|totalled|totaled|of|at|"
                                r"comprende|asciende\s+a|es\s+de|fue\s+de|de|alcanza|suma|e\s+de|era\s+de|totaliza|"
                                r"sebanyak|sebesar|mencapai|berjumlah|adalah|yaitu|ada)\s+"
-                               r"(?:(?:about|some|around|nearly|almost|over|more\s+than|sekitar|hampir|lebih\s+dari|"
-                               r"cerca\s+de|casi|unos|mas\s+de|quase|mais\s+de)\s+)?$")
+                               r"(?:" + HEDGE_PHRASE + r"\s+)?$")
 PEOPLE_AFTER = re.compile(r"^\s*(?:de\s+)?(?:people|persons|citizens|voters|electors|personas|ciudadanos|electores|"
                           r"votantes|pessoas|cidadaos|eleitores|orang|warga|jiwa|pemilih)\b|^\s*(?:[.,;)]|$)")
 UNITS = re.compile(r"^\s*(?:de\s+)?(?:\w++\s++){0,2}(actas?|tally\s+sheets?|tallies|voting\s+tables|mesas|"
@@ -228,8 +224,7 @@ UNITS_BEFORE = re.compile(r"\b(?:total|jumlah|number\s+of|numero\s+de|total\s+de
                           r"(?:tps|tempat\s+pemungutan\s+suara|polling\s+stations|mesas(?:\s+electorales)?|"
                           r"secoes(?:\s+eleitorais)?|precincts|actas|atas|uiks?)\b[^.;\d]{0,40}?"
                           r"(?:sebanyak|berjumlah|mencapai|adalah|yaitu|was|is|stood\s+at|totals?|totall?ed|"
-                          r"fue\s+de|es\s+de|era\s+de|foi\s+de|e\s+de|:)\s+(?:(?:about|some|around|nearly|almost|over|"
-                          r"more\s+than|sekitar|hampir|lebih\s+dari|cerca\s+de|casi|unos|mas\s+de|quase|mais\s+de)\s+)?$")
+                          r"fue\s+de|es\s+de|era\s+de|foi\s+de|e\s+de|:)\s+(?:" + HEDGE_PHRASE + r"\s+)?$")
 UNIT_WORDS = re.compile(r"\b(actas|atas|tally\s+sheets|mesas|voting\s+tables|polling\s+stations|precincts|tps|urnas)\b")
 CENTRES = re.compile(r"^\s*(?:de\s+)?(?:voting\s+)?(centres|centers|centros)\b")
 TO_LINK = re.compile(r"^[\s,]*(?:votes?|votos?)?[\s,]*(to|a|contra|frente\s+a|versus|vs\.?|against|y|and)\s")

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from . import vocab
+from .hedges import HEDGE_PHRASE
 
 _UNIT_NOUN_EXTRA = ("actas", "acta", "tally sheets", "tally sheet", "tallies", "mesas", "tps", "uik", "uiks",
                     "precincts", "polling stations", "polling places", "ballot boxes", "voting tables", "machines")
@@ -229,8 +230,7 @@ _PARTIAL_HELD = re.compile(
     r"(?:^|\W)(?:obtained|compiled|collected|gathered|received|have|has|had|holds?|held|"
     r"obtuvo|obtuvieron|tiene|tienen|cuenta\s+con|cuentan\s+con|recopilo|recopilaron|recibio|reunio|"
     r"obteve|obtiveram|tem|tinha|reuniu|recebeu|possui|memiliki|mengumpulkan|menerima|mengantongi)\s+"
-    r"(?:(?:more\s+than|over|almost|nearly|about|some|mas\s+del?|casi|cerca\s+del?|mais\s+de|quase|"
-    r"lebih\s+dari|sekitar|hampir)\s+)?(?:el\s+|o\s+)?"
+    r"(?:" + HEDGE_PHRASE + r"\s+)?(?:el\s+|o\s+)?"
     r"(?:(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|por\s+ciento|por\s+cento|percent|persen)|"
     r"(?P<most>(?:a\s+|la\s+)?(?:maioria|mayoria|most|sebagian\s+besar)))\s+"
     r"(?:de\s+las\s+|de\s+los\s+|das\s+|dos\s+|of\s+the\s+|of\s+|dari\s+)?"
