@@ -22,6 +22,8 @@ def _q(key: str) -> str:
     return vocab.alternation(vocab.phrases("quantity", key))
 
 
+#: a participle of the count, in any language (``[quantity] counted``: "counted", "escrutadas", "apurados", "dihitung")
+COUNTED = "(?:" + _q("counted") + ")"
 TURNOUT = re.compile(r"\b(afluencia|" + _q("turnout") + r")\b")
 #: "66% of eligible voters cast their ballots", "74% of Russia's 112.3 million voters cast…", "70% turned out"
 TURNOUT_OF_ELECTORS = re.compile(
@@ -92,14 +94,12 @@ COVERAGE = re.compile(r"^\s*" + _OF +
                       r"tempat\s+pemungutan\s+suara)\b")
 #: "of the votes counted" is the count's progress only after "with": "con el 80 % de los votos escrutados"
 #: (a candidate's "51,2 % de los votos escrutados" is a share of the votes counted so far)
-VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?"
-                           r"(?:counted|tallied|totall?ed|processed|escrutad\w*|contad\w*|apurad\w*|computad\w*|masuk|terhitung|"
-                           r"dihitung)\b")
+VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?" + COUNTED + r"\b")
 #: articles and hedges between a counting word and its figure ("con casi el 90 %", "com cerca de 41,7 %")
 _FILL = (r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|slightly|" + HEDGE_PHRASE[3:-1]
          + r")\s++){0,2}")
 WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+" + _FILL + "$")
-COVERAGE_AFTER2 = re.compile(r"^\s*(escrutad\w*|counted|transmitid\w*|contad\w*|apurad\w*|reporting|" + _q("counted") + r")\b")
+COVERAGE_AFTER2 = re.compile(r"^\s*" + COUNTED + r"\b")
 #: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the
 #: counting verb fronted before the figure
 #: "after processing 24.4 %", "tras el recuento del 57,37 %", "a falta de que se escrute el 10 %": the count's
@@ -117,15 +117,12 @@ COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:t
                                     r"(?:kotak\s+suara|surat\s+suara|kertas\s+suara|ballots|ballot\s+boxes|papeletas|boletas|cedulas|"
                                     r"tps|precincts|polling\s+stations|urnas)\s+"
                                     r"(?:(?:telah|sudah|yang|had|have|has|were|was|been|fueron|foram|habian|tinham)\s++){0,2}"
-                                    r"(?:dihitung|terhitung|masuk|direkapitulasi|counted|processed|tallied|totall?ed|escrutad\w*|"
-                                    r"contad\w*|apurad\w*)\b")
+                                    + COUNTED + r"\b")
 #: "with 80 percent of the polling stations counted", "con el 96,87 % de las minutas escrutadas", "60 % dos
 #: distritos eleitorais apurados", "80 % dos votos haviam sido computados": a part of the units (any noun but the
 #: votes) with a counting participle after it, or the votes as the subject of a counting predicate — the count's
 #: progress, even in a sentence that also gives the turnout
-_PARTICIPLE = (r"(?:counted|tallied|processed|reported|received|escrutad\w*|contad\w*|apurad\w*|computad\w*|totalizad\w*|"
-               r"procesad\w*|processad\w*|recibid\w*|recebid\w*|transmitid\w*|digitalizad\w*|dihitung|terhitung|"
-               r"direkapitulasi|diterima)\b")
+_PARTICIPLE = COUNTED + r"\b"
 _AUX = r"(?:had|have|has|were|was|been|haviam|havia|tinham|foram|fueron|habian|han|sido|telah|sudah)"
 COVERAGE_NOUN_COUNTED = re.compile(
     r"^\s*" + _OF + r"(?!(?:(?:the|all|los|las|el|la|os|as|o|a)\s+)?(?:votes?|votos?|suara|ballots|boletas|papeletas|cedulas|"
