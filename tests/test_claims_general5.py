@@ -139,3 +139,15 @@ def test_results_from_part_or_most_of_the_tally_sheets_are_a_subset(text, lang):
 def test_the_progress_of_the_count_after_a_hedge_of_two_words():
     c = check_text("Maduro declarou vitória com pouco mais de 30% dos votos apurados.", v2_like(), "pt").claims[0]
     assert c.quantity == "coverage"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The commission reported that about 60 percent of Venezuela's 21 million voters had cast ballots.", "en"),
+    ("Unos 21 millones de venezolanos fueron convocados, de los que votó un 60 por ciento.", "es"),
+])
+def test_a_percentage_of_the_electors_who_voted_is_turnout(text, lang):
+    c = next(c for c in check_text(text, v2_like(), lang).claims if c.text.startswith("60"))
+    assert c.quantity == "turnout", c.why
+    # with a candidate in the sentence, a percentage of the voters is still a candidate's share
+    c = check_text("González got 67 percent of the voters.", v2_like(), "en").claims[0]
+    assert c.quantity == "share"

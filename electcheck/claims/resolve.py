@@ -134,6 +134,13 @@ COVERAGE_NOUN_COUNTED = re.compile(
 #: "en el evento participaron 12.386.669", "voted: 5 million": the voting verb right before a bare count
 VOTED_BEFORE = re.compile(r"\b(?:" + _q("voted") + r"|voted|participated|took\s+part)\s*:?\s+"
                           r"(?:" + HEDGE_PHRASE + r"\s+)?$")
+#: a voting verb right before a percentage ("votó un 65,43 %")
+VOTED_BEFORE_PCT = re.compile(r"\b(?:" + _q("voted") + r")\s+(?:(?:un|una|el|la|o|a|the)\s+)?(?:" + HEDGE_PHRASE
+                              + r"\s+)?$")
+#: "of Russia's 109 million voters had cast ballots", "dos eleitores compareceram": the electors, then a voting verb
+OF_ELECTORS_VOTED = re.compile(r"^\s*(?:of|de|dos|das|dari)\s+(?:[^\s.;:]++\s++){0,4}?(?:voters|electors|electorate|"
+                               + _q("electors") + "|" + _q("people") + r")\s++(?:\w++\s++){0,2}?(?:" + _q("voted")
+                               + r")\b")
 #: a voting verb somewhere before the count of people
 VOTED_CUE = re.compile(r"(?<![\w])(?:" + _q("voted") + r")(?![\w])")
 #: "dengan selisih 9,8 juta lebih", "a margin of 1.2 million": a margin noun right before a count
@@ -333,6 +340,9 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
                 or (not has_candidate and TURNOUT.search(f[sent_start:sent_end]) and not OF_THE_VOTE.match(after))
                 or (not has_candidate and OF_THE_VOTERS.match(after))):
             return Resolution("turnout", why=["turnout cue"])
+        if not has_candidate and (VOTED_BEFORE_PCT.search(clause_before[-40:]) or OF_ELECTORS_VOTED.match(after)):
+            # "de los que votó un 65,43 por ciento", "64 percent of Russia's 109 million voters had cast ballots"
+            return Resolution("turnout", why=["a percentage of the electors who voted"])
         if (COVERAGE.search(after) or COVERAGE_AFTER2.search(after) or COVERAGE_BEFORE.search(clause_before)
                 or COVERAGE_COUNTED_AFTER.match(after)
                 or (VOTES_COUNTED.match(after) and (WITH_BEFORE.search(clause_before) or not has_candidate))
