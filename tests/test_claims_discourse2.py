@@ -130,3 +130,16 @@ def test_a_sentence_dated_by_a_year_is_not_the_exit_polls():
             "teve 30%.")
     assert [c.frame["attribution"] for c in check_text(text, v2_like(), "pt").claims
             if c.text in ("67%", "30%")] == ["exit_poll", "exit_poll"]
+
+
+@pytest.mark.parametrize("lang,text,quantity", [
+    ("pt", "Maduro recebeu 3 milhões de votos na primeira contagem. No final, foram 3,3 milhões.", "votes"),
+    ("es", "La participación se situó en el 50 %. En la segunda lectura fue del 59 %.", "turnout"),
+])
+def test_a_sentence_that_leaves_out_its_quantity_repeats_the_one_before(lang, text, quantity):
+    c = check_text(text, v2_like(), lang).claims[-1]
+    assert c.quantity == quantity, c.why
+    assert any("left out" in w for w in c.why)
+    # a percentage after a count (or a count after a percentage) is not the same quantity
+    c = check_text("Maduro recebeu 3 milhões de votos. No final, foram 30%.", v2_like(), "pt").claims[-1]
+    assert not any("left out" in w for w in c.why)

@@ -23,7 +23,7 @@ from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidat
 from .discourse import PlaceTopic, SourceTopic, subject_carried
 from .respectively import respectively_pairs
 from .scope import every_region, level_noun, partial_basis, region_count, regions_subset, unit_scope
-from .subjects import Resolver
+from .subjects import NameHit, Resolver
 from .text import fold, sentences
 from .verdicts import Decision, better, decide
 
@@ -33,6 +33,23 @@ _THAN = re.compile(r"\b(?:than|que|dari|do\s+que)\s+(?:mr\.?\s+|mr\s+)?$|\b(?:th
 #: a year as the time of what the sentence says ("em 2016", "in the 2012 election", "pada 2014"), not a
 #: time limit ("hasta el 2024", "até 2024")
 _DATED_BY = re.compile(r"\b(?:in|en|em|pada|tahun|de|del|of|no\s+ano\s+de)\s+(?:el\s+|la\s+|o\s+|the\s+)?$")
+#: quantities a sentence can leave out when it repeats the one before ("En 2012, foram 45,6 milhões")
+_ELLIPSIS_Q = {"votes", "share", "turnout", "ballots"}
+#: a copula right before the number: "foram 45,6 milhões", "fue del 69,81 %", "was 65 %"
+_COPULA_BEFORE = re.compile(r"\b(?:foram|foi|fue|fueron|was|were|era|eram|eran)\s+(?:de\s+|del\s+|of\s+)?"
+                            r"(?:(?:el|la|o|a|um|uma|un|una)\s+)?$")
+
+
+def _ellipsis(res: Resolution, m: Mention, before: str, last: tuple[str, str | None]) -> bool:
+    """The number names no quantity of its own (nothing, or only the default reading of a percentage), a
+    copula comes right before it, and the sentence before gave a quantity of the same kind of number."""
+    if not _COPULA_BEFORE.search(before):
+        return False
+    bare = res.quantity == "none" or (res.quantity == "share" and res.why[:1] == ["percent of the vote"])
+    same_kind = (last[0] in ("share", "turnout")) == (m.unit == "percent")
+    return bare and same_kind
+
+
 #: "in the region", "en la república", "di provinsi tersebut": the place of the previous sentence
 _REGION_ANAPHOR = re.compile(r"\b(?:in|en|na|no|di)\s+(?:the\s+|la\s+|el\s+|esa\s+|esta\s+|this\s+|that\s+)?"
                              r"(?:region|republic|region|republica|regiao|estado|state|province|provincia|wilayah|provinsi|"
@@ -162,6 +179,7 @@ class Checker:
         claims: list[Claim] = []
         skipped: list[Skipped] = []
         last_hits: list = []
+        last_frame: tuple[str, str | None] | None = None  # (quantity, candidate) of the last result before
         last_regions: list = []
         heading, heading_end = None, 0  # a region named alone on a line, and where its list has reached
         topic = PlaceTopic()  # the place the text is talking about, carried to sentences that name none
@@ -214,6 +232,7 @@ class Checker:
             bound: set[int] = set()
             pb = partial_basis(fs) if any(m.kind == "number" for m in ms) else None
             sent_atts: list[Attribution] = []
+            sent_frame: tuple[str, str | None] | None = None
             # a sentence dated by a year ("Nas eleições anteriores, em 2016, …") is about the election of that
             # year, not the one the exit poll before it was taken at
             source.begin(fs, sl, self.authority, pb is not None or any(
@@ -284,6 +303,16 @@ class Checker:
                     if res.quantity == "turnout" or not self._snapshot:
                         uscope = "subset"
                         res.why.append("at a time of day: a moment the data does not record")
+                if last_frame and not hits and _ellipsis(res, m, f[max(sent.start, m.start - 40):m.start], last_frame):
+                    # "Em 2004, Putin conquistou 49,5 milhões de votos. Em 2012, foram 45,6 milhões.": the sentence
+                    # repeats the one before with another time or place, and leaves its quantity and subject out
+                    res = Resolution(last_frame[0], why=[f"the quantity of the sentence before ({last_frame[0]}), "
+                                                         "left out"])
+                    if last_frame[1]:
+                        hits = [NameHit(last_frame[1], sent.start - 1, sent.start - 1)]
+                if res.quantity in _ELLIPSIS_Q:  # (before another election or place takes the figure out)
+                    keys = {h.key for h in hits}
+                    sent_frame = (res.quantity, next(iter(keys)) if len(keys) == 1 else None)
                 if elsewhere and res.quantity not in ("money", "other", "none"):
                     res = Resolution("other", why=[f"about {elsewhere}, a place below the regions of the data"])
                 other_kind = self._other_kind(fs, m.start - sent.start, m.end - sent.start, sl)
@@ -314,6 +343,7 @@ class Checker:
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
             source.update(fs, sl, sent_atts, self.authority)
+            last_frame = sent_frame
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
         return result
 
