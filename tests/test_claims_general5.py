@@ -151,3 +151,13 @@ def test_a_percentage_of_the_electors_who_voted_is_turnout(text, lang):
     # with a candidate in the sentence, a percentage of the voters is still a candidate's share
     c = check_text("González got 67 percent of the voters.", v2_like(), "en").claims[0]
     assert c.quantity == "share"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Unos 21 millones de venezolanos podían participar en estas elecciones.", "es"),
+    ("Más de 21 millones de ciudadanos estaban llamados a emitir su voto.", "es"),
+    ("Cerca de 21 milhões de venezuelanos podiam votar no domingo.", "pt"),
+])
+def test_people_who_could_vote_are_the_register(text, lang):
+    c = check_text(text, v2_like(), lang).claims[0]
+    assert c.quantity == "registered", c.why
