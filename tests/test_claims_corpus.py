@@ -51,8 +51,9 @@ CORPORA = {"corpus-1": (SENTENCES, LABELS, 300, 60),
            "sealed2": (_read("sentences2.csv"), _read("labels2.csv"), 200, 50),
            "sealed3": (_read("sentences3.csv"), _read("labels3.csv"), 200, 50),
            "sealed4": (_read("sentences4.csv"), _read("labels4.csv"), 200, 45),
-           **{f"sealed{n}": (_read(f"sentences{n}.csv"), _read(f"labels{n}.csv"), 250, 40) for n in range(5, 30)
-              if (REAL / f"labels{n}.csv").exists()}}
+           # (sealed 17 was gathered in a 35-minute window at the end of a stop and asked for ~200 rows)
+           **{f"sealed{n}": (_read(f"sentences{n}.csv"), _read(f"labels{n}.csv"), 250 if n < 17 else 200, 40)
+              for n in range(5, 30) if (REAL / f"labels{n}.csv").exists()}}
 corpora = pytest.mark.parametrize("name", list(CORPORA))
 
 
