@@ -19,7 +19,7 @@ from .facts import QUANTITIES, Facts, Value
 from .frame import Frame
 from .hedges import find_hedge, find_hedge_after, interval, rounding_mode
 from .numbers import Mention, Reading, extract
-from .resolve import PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
+from .resolve import DEFAULT_SHARE, PAIR_BEFORE, PERCENT_PAIR_BEFORE, Resolution, bind_candidate, classify
 from .discourse import PlaceTopic, SourceTopic, subject_carried
 from .respectively import respectively_pairs
 from .scope import every_region, level_noun, partial_basis, region_count, regions_subset, unit_scope
@@ -45,7 +45,7 @@ def _ellipsis(res: Resolution, m: Mention, before: str, last: tuple[str, str | N
     copula comes right before it, and the sentence before gave a quantity of the same kind of number."""
     if not _COPULA_BEFORE.search(before):
         return False
-    bare = res.quantity == "none" or (res.quantity == "share" and res.why[:1] == ["percent of the vote"])
+    bare = res.quantity == "none" or (res.quantity == "share" and res.why[:1] == [DEFAULT_SHARE])
     same_kind = (last[0] in ("share", "turnout")) == (m.unit == "percent")
     return bare and same_kind
 
@@ -195,8 +195,7 @@ class Checker:
             if not hits and last_hits and subject_carried(sent.text.lower(), sl,
                                                           len({h.key for h in last_hits}) == 1):
                 # "he had some 87 percent", "quando obteve 77%": the candidate named last in the previous sentence
-                h = last_hits[-1]
-                hits = [type(h)(h.key, sent.start - 1, sent.start - 1, False)]
+                hits = [NameHit(last_hits[-1].key, sent.start - 1, sent.start - 1)]
             last_hits = hits if hits else []
             regions = self.resolver.regions_in(sent.text, base=sent.start)
             fs = f[sent.start:sent.end]
@@ -235,7 +234,7 @@ class Checker:
             sent_frame: tuple[str, str | None] | None = None
             # a sentence dated by a year ("Nas eleições anteriores, em 2016, …") is about the election of that
             # year, not the one the exit poll before it was taken at
-            source.begin(fs, sl, self.authority, pb is not None or any(
+            source.begin(fs, self.authority, pb is not None or any(
                 x.kind == "year" and _DATED_BY.search(f[max(sent.start, x.start - 20):x.start]) for x in ms))
             for m in ms:
                 if m.kind != "number":
@@ -342,7 +341,7 @@ class Checker:
                                           pairs.get(m.start), places_follow))
                 if res.quantity not in ("other", "none", "money"):
                     prev[m.unit] = (res, m)
-            source.update(fs, sl, sent_atts, self.authority)
+            source.update(fs, sent_atts, self.authority)
             last_frame = sent_frame
         result = CheckResult(claims, skipped, [evidence(t) for t in self.tallies])
         return result

@@ -141,7 +141,7 @@ class SourceTopic:
             return att
         return Attribution(self.source.kind, None, self.source.modality, self.source.cue)
 
-    def begin(self, fs: str, lang: str, authority: dict | None, counted: bool) -> None:
+    def begin(self, fs: str, authority: dict | None, counted: bool) -> None:
         """Before a sentence's figures: a sentence that names its own source, claims a victory, names the
         official count or the part of the count its figures come from ("with 10 percent of ballots
         totaled"), or is otherwise ``counted`` out (a year that dates it), ends the carried source, unless
@@ -150,7 +150,7 @@ class SourceTopic:
                 counted or _official().search(fs) or own_actor(fs, authority) or claims_victory(fs)):
             self.source = None
 
-    def update(self, fs: str, lang: str, atts: list[Attribution], authority: dict | None = None) -> None:
+    def update(self, fs: str, atts: list[Attribution], authority: dict | None = None) -> None:
         """After a sentence: the source it names (for the next sentence), or whether the carried one goes
         on: it speaks only in an unbroken run of sentences with figures of its own."""
         spoken = [a for a in atts if a.kind in NOT_A_COUNT]
@@ -165,10 +165,6 @@ class SourceTopic:
             self.source = None  # a sentence without its figures ends the run
 
 
-def _words_rx(words) -> str:
-    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=None)
 def _zero_subject(lang: str) -> re.Pattern | None:
     """A clause that opens with a result verb, after at most two linking words (``[anaphora] lead``, ``verbs``):
@@ -177,9 +173,10 @@ def _zero_subject(lang: str) -> re.Pattern | None:
     an = vocab.raw(lang).get("anaphora", {}) if lang in ("es", "pt", "id") else {}
     if not an.get("verbs"):
         return None
-    lead = _words_rx(w.lower() for w in an.get("lead", []))
+    # (possessive spaces inside the repeated lead words)
+    lead = vocab.alternation(w.lower() for w in an.get("lead", [])).replace(r"\s+", r"\s++")
     return re.compile(r"(?:^|[,;:(\n\u2014\u2013]|\s-)\s*+(?:(?:" + lead + r")\s++){0,2}(?:" +
-                      _words_rx(w.lower() for w in an["verbs"]) + r")\b")
+                      vocab.alternation(w.lower() for w in an["verbs"]) + r")\b")
 
 
 @lru_cache(maxsize=None)
@@ -190,9 +187,9 @@ def _demonstrative(lang: str) -> re.Pattern | None:
     an = vocab.raw(lang).get("anaphora", {}) if lang == "id" else {}
     if not an.get("demonstrative"):
         return None
-    nots = _words_rx(w.lower() for w in an.get("not_subject", []))
+    nots = vocab.alternation(w.lower() for w in an.get("not_subject", []))
     return re.compile(r"\b(?!(?:" + nots + r")\b)[^\W\d]++\s++(?:" +
-                      _words_rx(w.lower() for w in an["demonstrative"]) + r")\b")
+                      vocab.alternation(w.lower() for w in an["demonstrative"]) + r")\b")
 
 
 def subject_carried(low: str, lang: str, single: bool) -> bool:
@@ -212,4 +209,4 @@ def anaphora(lang: str) -> re.Pattern:
     Spanish ones everywhere, Portuguese and Indonesian ones in their language only. Unfolded, lower case."""
     langs = ("en", "es") + ((lang,) if lang in ("pt", "id") else ())
     words = [w.lower() for lg in langs for w in vocab.raw(lg).get("anaphora", {}).get("subject", [])]
-    return re.compile(r"\b(?:" + _words_rx(words) + r")\b")
+    return re.compile(r"\b(?:" + vocab.alternation(words) + r")\b")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import vocab
 from .hedges import HEDGE_PHRASE
 from .numbers import Mention
-from .scope import OF_A_TOTAL
+from .scope import OF_A_TOTAL, OF_WORDS
 from .subjects import NameHit
 
 
@@ -22,6 +22,8 @@ def _q(key: str) -> str:
     return vocab.alternation(vocab.phrases("quantity", key))
 
 
+#: the reason of a percentage read as a share for want of any other cue (the default reading)
+DEFAULT_SHARE = "percent of the vote"
 #: a participle of the count, in any language (``[quantity] counted``: "counted", "escrutadas", "apurados", "dihitung")
 COUNTED = "(?:" + _q("counted") + ")"
 TURNOUT = re.compile(r"\b(afluencia|" + _q("turnout") + r")\b")
@@ -82,7 +84,7 @@ OF_THE_VOTERS = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?(?:eligible\s+|regist
 TURNOUT_OF_COUNT = re.compile(r"\b(?:" + _q("turnout") + r")\s+(?:of|de|da|do|sebesar|sebanyak)\s+"
                               r"(?:" + HEDGE_PHRASE + r"\s+)?$")
 TURNOUT_AFTER = re.compile(r"^[\s)]*(?:de\s+|of\s+)?(?:la\s+|the\s+)?(participacion|turnout|participation)\b")
-_OF = r"(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
+_OF = OF_WORDS
 COVERAGE = re.compile(r"^\s*" + _OF +
                       r"(?:\w++\s++){0,2}(actas?|atas|tally\s+sheets?|tallies|voting\s+tables|mesas|polling\s+stations|"
                       r"stations|machines|maquinas|tps|precincts|ballot\s+boxes|urnas|secoes|the\s+count|"
@@ -96,8 +98,7 @@ COVERAGE = re.compile(r"^\s*" + _OF +
 #: (a candidate's "51,2 % de los votos escrutados" is a share of the votes counted so far)
 VOTES_COUNTED = re.compile(r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s+(?:\w++\s+)?" + COUNTED + r"\b")
 #: articles and hedges between a counting word and its figure ("con casi el 90 %", "com cerca de 41,7 %")
-_FILL = (r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|slightly|" + HEDGE_PHRASE[3:-1]
-         + r")\s++){0,2}")
+_FILL = r"(?:(?:el|la|los|las|o|a|os|as|the|un|una|um|uma|only|solo|apenas|just|slightly|" + HEDGE_PHRASE + r")\s++){0,2}"
 WITH_BEFORE = re.compile(r"(?:^|\W)(?:with|con|com|dengan|when|cuando|quando|after|tras|apos)\s+" + _FILL + "$")
 COVERAGE_AFTER2 = re.compile(r"^\s*" + COUNTED + r"\b")
 #: "Escrutadas el 80 por ciento de los votos", "after counting 96,87 persen", "setelah menghitung …": the
@@ -122,13 +123,12 @@ COVERAGE_COUNTED_AFTER = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|dari\s+(?:t
 #: distritos eleitorais apurados", "80 % dos votos haviam sido computados": a part of the units (any noun but the
 #: votes) with a counting participle after it, or the votes as the subject of a counting predicate — the count's
 #: progress, even in a sentence that also gives the turnout
-_PARTICIPLE = COUNTED + r"\b"
 _AUX = r"(?:had|have|has|were|was|been|haviam|havia|tinham|foram|fueron|habian|han|sido|telah|sudah)"
 COVERAGE_NOUN_COUNTED = re.compile(
     r"^\s*" + _OF + r"(?!(?:(?:the|all|los|las|el|la|os|as|o|a)\s+)?(?:votes?|votos?|suara|ballots|boletas|papeletas|cedulas|"
     r"sufragios)\b)(?:[a-z]++\s++){1,2}?"
-    r"(?:" + _AUX + r"\s++){0,3}" + _PARTICIPLE + r"|"
-    r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s++(?:" + _AUX + r"\s++){1,3}" + _PARTICIPLE + r"|"
+    r"(?:" + _AUX + r"\s++){0,3}" + COUNTED + r"\b|"
+    r"^\s*" + _OF + r"(?:votes?|votos?|suara|ballots)\s++(?:" + _AUX + r"\s++){1,3}" + COUNTED + r"\b|"
     # "80% suara yang telah dihitung": the votes counted so far
     r"^\s*(?:dari\s+)?suara\s++yang\s++(?:telah\s++|sudah\s++)?(?:dihitung|terhitung|masuk)\b")
 #: "en el evento participaron 12.386.669", "voted: 5 million": the voting verb right before a bare count
@@ -199,7 +199,7 @@ VOTES = re.compile(r"^\s*(?:de\s+|dos\s+)?(?:valid\s+|validos\s+)?(ballot|respal
 #: a getting verb right before a count: "obtuvo", "got", "received", "obteve", "memperoleh"
 GOT_BEFORE = re.compile(r"\b(?:obtuvo|obtiene|recibio|logro|sumo|consiguio|got|gets|received|won|garnered|secured|"
                         r"obteve|recebeu|conquistou|somou|memperoleh|mendapat|meraih|mengantongi)\s+"
-                        r"(?:(?:un|una|el|la|um|uma|" + HEDGE_PHRASE[3:-1] + r")\s+)?$")
+                        r"(?:(?:un|una|el|la|um|uma|" + HEDGE_PHRASE + r")\s+)?$")
 VALID = re.compile(r"^\s*(?:de\s+)?(valid\s+votes|votos\s+validos|valid\s+ballots|suara\s+sah)\b")
 #: "27.476.079 suara yang masuk", "N votes cast", "N votos emitidos": every ballot in the boxes
 CAST_AFTER = re.compile(r"^\s*(?:suara\s+(?:yang\s+)?masuk|votes\s+cast|votos\s+emitidos|votos\s+depositados)\b")
@@ -357,7 +357,7 @@ def classify(m: Mention, f: str, sent_start: int, sent_end: int, prev: "Resoluti
                 or (OR_FORM.search(clause_before) and MARGIN_WORD.search(clause_before[-90:]))):
             # "selisih … mencapai 14.551.982 atau 12,46 persen": the second form of a margin is a margin too
             return Resolution("margin_points", why=["a margin written with % is percentage points"])
-        return Resolution("share", why=["percent of the vote"])
+        return Resolution("share", why=[DEFAULT_SHARE])
     # counts
     if ELECTION_GAP.match(after) or (GAP_BEFORE.search(clause_before) and GAP_AFTER.match(after)):
         return Resolution("other", why=["a change from another election, not a count of this one"])

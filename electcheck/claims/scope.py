@@ -59,9 +59,10 @@ _WON_BEFORE = re.compile(r"(?:^|\W)(?:won|carried|took|gano|ganó|venceu|ganhou|
                          r"(?:in\s+|en\s+|em\s+|di\s+)?$")
 
 
+#: "of the", "de las", "dos", "dari total": the words before what a figure is a part or a share of
+OF_WORDS = r"(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
 #: "… of 30,026", "dari 813.350", "de las 30.026": a total after a count
-OF_A_TOTAL = re.compile(r"^\s*(?:of\s+(?:the\s+|all\s+)?|de\s+(?:las\s+|los\s+)?|del\s+|d[oa]s?\s+|dari\s+(?:total\s+)?)"
-                       r"\d[\d.,]*+")
+OF_A_TOTAL = re.compile(r"^\s*" + OF_WORDS + r"\d[\d.,]*+")
 
 
 def unit_scope(f: str, start: int, end: int, sent_start: int, sent_end: int, lang: str,
@@ -132,7 +133,7 @@ _EXAMINED_BEFORE = re.compile(r"\b(?:analiz\w+|revis\w+|examin\w+|review\w*|anal
 _WON_AFTER = re.compile(r"^(?:\S++\s++){1,2}?(?:dikuasai|dimenangkan|dimenangi|won\s+by|carried\s+by|ganad[oa]s\s+por|"
                         r"vencid[oa]s\s+por|ganh[oa]s\s+por|conquistad[oa]s\s+por)\b")
 
-OF_TOTAL = re.compile(r"^\s*(?:of|out\s+of|de|dos|das|de\s+los|de\s+las|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?"
+_OF_TOTAL = re.compile(r"^\s*(?:of|out\s+of|de|dos|das|de\s+los|de\s+las|dari)\s+(?:the\s+|los\s+|las\s+|os\s+|as\s+)?"
                        r"(\d{1,3})\s+")
 
 
@@ -140,7 +141,7 @@ def region_count(f: str, start: int, end: int, sent_start: int, sent_end: int, l
     """("regions_won" | "regions", why) for "won in 15 of 24 provinces" / "24 states", else None."""
     after = f[end:min(sent_end, end + 60)]
     clause_before = f[max(sent_start, start - 60):start]
-    mo = OF_TOTAL.match(after)
+    mo = _OF_TOTAL.match(after)
     noun_at = mo.end() if mo else 0
     if not _region_noun().match(after[noun_at:].lstrip()) and not (mo is None and re.match(
             r"^\s*(?:of\s+the\s+|de\s+los\s+|de\s+las\s+|dos\s+|das\s+|dari\s+)?(?:\d{1,3}\s+)?", after)

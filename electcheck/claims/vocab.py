@@ -31,10 +31,14 @@ def raw(lang: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def authorities() -> tuple[dict[str, Any], ...]:
+def _authorities_file() -> dict[str, Any]:
     with open(VOCAB_DIR / "authorities.toml", "rb") as f:
-        doc = tomllib.load(f)
-    return tuple({**a, "names": [fold(n) for n in a["names"]]} for a in doc.get("authority", []))
+        return tomllib.load(f)
+
+
+@lru_cache(maxsize=None)
+def authorities() -> tuple[dict[str, Any], ...]:
+    return tuple({**a, "names": [fold(n) for n in a["names"]]} for a in _authorities_file().get("authority", []))
 
 
 @lru_cache(maxsize=None)
@@ -43,9 +47,7 @@ def pollster_pattern() -> re.Pattern:
 
     Proper names, the same in every language, so all of them are matched whatever the election: a
     figure from VTsIOM is an estimate in an article about Indonesia too."""
-    with open(VOCAB_DIR / "authorities.toml", "rb") as f:
-        doc = tomllib.load(f)
-    names = [_fold_phrase(n) for p in doc.get("pollster", []) for n in p["names"]]
+    names = [_fold_phrase(n) for p in _authorities_file().get("pollster", []) for n in p["names"]]
     return re.compile(r"(?<![\w])(?:" + alternation(names) + r")(?![\w])")
 
 
